@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment, validated here once. A bad value stops start-up
+ * with one message that names every bad variable, so an operator fixes them in one go.
+ * Secrets (API keys, WooshPay key, webhook secrets) live only in the returned object: never log it whole.
+ */
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  );
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+
+/** `host:port`, as Temporal clients take it. */
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key needs at least 16 characters'))).optional(),
+
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('payments'),
+    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_DEV_PORT: port.default(7233),
+
+    WOOSHPAY_BASE_URL: httpUrl.optional(),
+    WOOSHPAY_SECRET_KEY: z
+      .string()
+      .regex(/^sk_(test|live)_\S+$/, 'expected a WooshPay secret key (sk_test_… or sk_live_…)')
+      .optional(),
+    WOOSHPAY_WEBHOOK_SECRETS: csv.pipe(z.array(z.string().min(8))).optional(),
+    WOOSHPAY_TIMEOUT_MS: positiveInt.default(15_000),
+    WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
+
+    SIMULATOR_PORT: port.default(4010),
+    PUBLIC_BASE_URL: httpUrl.optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+
+    REFUNDS_ENABLED: bool.default(true),
+    NOTIFY_URL: httpUrl.optional(),
+    NOTIFY_SIGNING_SECRET: z.string().min(16).optional(),
+    /** How long a paid payment's workflow stays open for refunds and disputes. */
+    PAYMENT_RETENTION_DAYS: positiveInt.default(180),
+    /** First reconciliation poll while waiting for the transfer, then every RECONCILE_INTERVAL_SECONDS. */
+    RECONCILE_FIRST_SECONDS: positiveInt.default(60),
+    RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
+
+    METRICS_PORT: port.default(9464),
+  })
+  .superRefine((env, ctx) => {
+    // The provider is either fully configured or fully absent (then the embedded simulator is used).
+    if (Boolean(env.WOOSHPAY_BASE_URL) !== Boolean(env.WOOSHPAY_SECRET_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.WOOSHPAY_BASE_URL ? 'WOOSHPAY_SECRET_KEY' : 'WOOSHPAY_BASE_URL'],
+        message: 'WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are set together (or neither, for the simulator)',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  logLevel: Env['LOG_LEVEL'];
+  api: { port: number; host: string; apiKeys: string[] | undefined; publicBaseUrl: string | undefined };
+  temporal: {
+    /** Unset: `npm start` runs an embedded dev server. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    devServerPort: number;
+    uiPort: number;
+  };
+  wooshpay: {
+    /** Unset (with secretKey): the embedded simulator. */
+    baseUrl: string | undefined;
+    secretKey: string | undefined;
+    webhookSecrets: string[] | undefined;
+    timeoutMs: number;
+    webhookToleranceSeconds: number;
+  };
+  simulator: { port: number };
+  dataDir: string;
+  payments: {
+    refundsEnabled: boolean;
+    notifyUrl: string | undefined;
+    notifySigningSecret: string | undefined;
+    retentionDays: number;
+    reconcileFirstSeconds: number;
+    reconcileIntervalSeconds: number;
+  };
+  metricsPort: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}. ` +
+        'See .env.example for every variable.',
+    );
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" (docker-compose and shells produce them for blank variables).
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(env)'), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    logLevel: e.LOG_LEVEL,
+    api: { port: e.PORT, host: e.HOST, apiKeys: e.API_KEYS, publicBaseUrl: e.PUBLIC_BASE_URL },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devServerPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    wooshpay: {
+      baseUrl: e.WOOSHPAY_BASE_URL,
+      secretKey: e.WOOSHPAY_SECRET_KEY,
+      webhookSecrets: e.WOOSHPAY_WEBHOOK_SECRETS,
+      timeoutMs: e.WOOSHPAY_TIMEOUT_MS,
+      webhookToleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
+    },
+    simulator: { port: e.SIMULATOR_PORT },
+    dataDir: e.DATA_DIR,
+    payments: {
+      refundsEnabled: e.REFUNDS_ENABLED,
+      notifyUrl: e.NOTIFY_URL,
+      notifySigningSecret: e.NOTIFY_SIGNING_SECRET,
+      retentionDays: e.PAYMENT_RETENTION_DAYS,
+      reconcileFirstSeconds: e.RECONCILE_FIRST_SECONDS,
+      reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    },
+    metricsPort: e.METRICS_PORT,
+  };
+}

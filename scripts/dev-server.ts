@@ -1,0 +1,55 @@
+/**
+ * The embedded Temporal dev server (`temporal server start-dev`), started through @temporalio/testing so the
+ * SDK's own process management (and, without a local binary, its download) is used. Shared by the jest
+ * global setup and `npm start`.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { PAYMENT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { resolveTemporalCli } from './temporal-cli.js';
+
+export interface DevServerOptions {
+  /** Fixed port, or a free one when omitted. */
+  port?: number;
+  /** Serve the Web UI on this port (off when omitted). */
+  uiPort?: number;
+  /** SQLite file, so a restart keeps workflows; in memory when omitted. */
+  dbFilename?: string;
+  namespace?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * sdk-core gives the server 5 s to answer before it gives up; a loaded 2-core machine (CI building,
+ * tests starting) occasionally needs longer, so a start that timed out is tried again.
+ */
+const START_ATTEMPTS = 3;
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const cli = await resolveTemporalCli({ log: options.log });
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: cli.executable,
+          ip: '127.0.0.1',
+          port: options.port,
+          namespace: options.namespace ?? 'default',
+          dbFilename: options.dbFilename,
+          ui: options.uiPort !== undefined,
+          uiPort: options.uiPort,
+          searchAttributes: [...PAYMENT_SEARCH_ATTRIBUTES],
+          log: { format: 'pretty', level: 'warn' },
+          // Visibility must see a new search attribute value at once for list-after-write reads.
+          extraArgs: ['--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true'],
+        },
+      });
+    } catch (err) {
+      lastError = err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!/did not start within/i.test(message) || attempt === START_ATTEMPTS) break;
+      options.log?.(`temporal dev server: slow start (attempt ${attempt}), trying again`);
+    }
+  }
+  throw lastError;
+}
