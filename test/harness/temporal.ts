@@ -9,12 +9,12 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSour
 
 let runtimeInstalled = false;
 
-/** Quiet worker logs in tests (warnings and errors only); installs once per jest worker process. */
+/** Quiet worker logs in tests (errors only: expected failures are asserted, not printed). */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'ERROR') });
   } catch {
     // Another file in this jest worker installed it already.
   }

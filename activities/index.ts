@@ -1,0 +1,19 @@
+import type { WooshPayClient } from '../wooshpay/index.js';
+import { createNotificationActivities } from './notify.js';
+import type { PaymentActivities } from './types.js';
+import { createWooshPayActivities } from './wooshpay.js';
+
+export type { PaymentActivities } from './types.js';
+
+export interface ActivityDependencies {
+  wooshpay: WooshPayClient;
+  notifySigningSecret: string | undefined;
+}
+
+/** Every activity the worker registers, wired to its dependencies (dependency injection, as in the samples). */
+export function createActivities(deps: ActivityDependencies): PaymentActivities {
+  return {
+    ...createWooshPayActivities(deps.wooshpay),
+    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret }),
+  };
+}

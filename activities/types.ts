@@ -1,0 +1,102 @@
+/**
+ * Inputs and outputs of the activities, as the workflow sees them. Everything here crosses Temporal's
+ * history, so it carries ids and amounts, never secrets.
+ */
+import type {
+  LineItemInput,
+  ProviderDisputeState,
+  ProviderIntentState,
+  ProviderRefundState,
+  RefundReason,
+} from '../workflows/messages.js';
+
+export interface CreateIntentInput {
+  paymentId: string;
+  idempotencyKey: string;
+  amount: number;
+  currency: 'IDR';
+  returnUrl: string;
+  description?: string;
+  merchantOrderId?: string;
+  metadata: Record<string, string>;
+}
+
+export interface CreatedIntent {
+  paymentIntentId: string;
+  redirectUrl: string;
+  status: string;
+}
+
+export interface CreateCheckoutInput {
+  paymentId: string;
+  idempotencyKey: string;
+  amount: number;
+  currency: 'IDR';
+  successUrl: string;
+  cancelUrl: string;
+  lineItems: LineItemInput[];
+  description?: string;
+  merchantOrderId?: string;
+  metadata: Record<string, string>;
+}
+
+export interface CreatedCheckout {
+  checkoutSessionId: string;
+  paymentIntentId: string | null;
+  url: string;
+  expiresAt: number;
+}
+
+export interface PaymentObjectRef {
+  paymentIntentId: string | null;
+  checkoutSessionId: string | null;
+}
+
+export interface CancelInput extends PaymentObjectRef {
+  reason: string;
+  idempotencyKey: string;
+}
+
+export interface CancelOutcome {
+  /** false when WooshPay refused because the intent moved on (paid, or a transfer is clearing). */
+  canceled: boolean;
+  intent: ProviderIntentState | null;
+}
+
+export interface CreateRefundInput {
+  refundId: string;
+  paymentId: string;
+  paymentIntentId: string;
+  amount: number;
+  reason?: RefundReason;
+  metadata: Record<string, string>;
+}
+
+export interface DisputeEvidenceInput {
+  disputeId: string;
+  evidence: Record<string, string>;
+  submit: boolean;
+  idempotencyKey: string;
+}
+
+export interface MerchantNotificationInput {
+  url: string;
+  eventId: string;
+  type: string;
+  created: number;
+  /** The payment as it was when the event happened. */
+  payment: unknown;
+}
+
+/** The activity implementations' shape; workflows import it type-only. */
+export interface PaymentActivities {
+  createPaymentIntent(input: CreateIntentInput): Promise<CreatedIntent>;
+  createCheckoutSession(input: CreateCheckoutInput): Promise<CreatedCheckout>;
+  retrieveIntentState(ref: PaymentObjectRef): Promise<ProviderIntentState | null>;
+  cancelAtProvider(input: CancelInput): Promise<CancelOutcome>;
+  createRefund(input: CreateRefundInput): Promise<ProviderRefundState>;
+  retrieveRefund(input: { providerRefundId: string }): Promise<ProviderRefundState>;
+  updateDisputeEvidence(input: DisputeEvidenceInput): Promise<ProviderDisputeState>;
+  acceptDispute(input: { disputeId: string; idempotencyKey: string }): Promise<ProviderDisputeState>;
+  deliverMerchantNotification(input: MerchantNotificationInput): Promise<void>;
+}

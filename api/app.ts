@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import express, { type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { requireApiKey } from './auth.js';
+import { errorHandler, notFoundRoute } from './errors.js';
+import { healthRouter } from './health.js';
+import type { PaymentsService } from './payments-service.js';
+import { paymentsRouter } from './routes/payments.js';
+
+export interface AppDependencies {
+  client: Client;
+  payments: PaymentsService;
+  apiKeys: readonly string[];
+  logger: Logger;
+  /** `POST /webhooks/wooshpay`; it reads the raw body itself (signatures cover the exact bytes). */
+  webhookHandler: RequestHandler;
+}
+
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+
+  // Before any JSON parser: the signature is checked against the bytes WooshPay sent.
+  app.post('/webhooks/wooshpay', express.raw({ type: () => true, limit: '1mb' }), deps.webhookHandler);
+  app.use(healthRouter(deps.client));
+  app.use('/v1', requireApiKey(deps.apiKeys), express.json({ limit: '100kb', strict: true }), paymentsRouter(deps.payments));
+  app.use(notFoundRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,399 @@
+/**
+ * The intake's bridge to Temporal: one workflow per payment, addressed by an id derived from the
+ * Idempotency-Key, so the same key always reaches the same payment — while it runs and after it closes.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type Client,
+  isGrpcServiceError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  acceptDisputeUpdate,
+  cancelPaymentUpdate,
+  createPaymentUpdate,
+  disputeEvidenceUpdate,
+  getIntakeQuery,
+  getPaymentQuery,
+  PaymentErrorType,
+  refundUpdate,
+  type DisputeRecord,
+  type PaymentIntake,
+  type PaymentRecord,
+  type PaymentRequest,
+  type PaymentSettings,
+  type PaymentStatus,
+  type RefundRecord,
+} from '../workflows/messages.js';
+import { paymentWorkflow } from '../workflows/payment.js';
+import {
+  MerchantOrderId,
+  PaymentAmount,
+  PaymentIntegration,
+  PaymentStatus as PaymentStatusKey,
+} from '../workflows/search-attributes.js';
+import { ApiError } from './errors.js';
+import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody, type CreateRefundBody } from './schemas.js';
+
+/** gRPC status codes we act on (from the gRPC spec), without depending on grpc-js directly. */
+const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
+
+/** How long the intake waits for WooshPay to create the payment before answering "retry later". */
+const DEFAULT_CREATE_WAIT_MS = 25_000;
+
+export interface PaymentsServiceOptions {
+  client: Client;
+  taskQueue: string;
+  settings: PaymentSettings;
+  createWaitMs?: number;
+}
+
+export interface CreatedPayment {
+  payment: PaymentRecord;
+  created: boolean;
+}
+
+export interface PaymentListPage {
+  data: PaymentSummary[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** What visibility knows of a payment without replaying it; GET /v1/payments/:id returns the whole record. */
+export interface PaymentSummary {
+  id: string;
+  object: 'payment';
+  status: PaymentStatus | null;
+  amount: number | null;
+  currency: 'IDR';
+  integration: string | null;
+  merchant_order_id: string | null;
+  payment_intent: string | null;
+  amount_refunded: number;
+  dispute_status: string | null;
+  created: number;
+}
+
+/** Stable ids from client keys: the same key maps to the same id, and the key itself is not revealed. */
+export function idFromKey(prefix: 'pay' | 're', ...parts: string[]): string {
+  const hash = createHash('sha256').update(parts.join('\u0000')).digest();
+  return `${prefix}_${base32(hash).slice(0, 24)}`;
+}
+
+function base32(bytes: Buffer): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/** Canonical JSON (sorted keys) of the validated body, hashed: "the same body" regardless of key order. */
+export function fingerprint(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .filter(([, x]) => x !== undefined)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+export class PaymentsService {
+  private readonly client: Client;
+  private readonly taskQueue: string;
+  private readonly settings: PaymentSettings;
+  private readonly createWaitMs: number;
+
+  constructor(options: PaymentsServiceOptions) {
+    this.client = options.client;
+    this.taskQueue = options.taskQueue;
+    this.settings = options.settings;
+    this.createWaitMs = options.createWaitMs ?? DEFAULT_CREATE_WAIT_MS;
+  }
+
+  async create(body: CreatePaymentBody, idempotencyKey: string): Promise<CreatedPayment> {
+    const paymentId = idFromKey('pay', 'payment', idempotencyKey);
+    const now = Date.now();
+    const request: PaymentRequest = {
+      paymentId,
+      requestFingerprint: fingerprint(body),
+      intakeId: randomUUID(),
+      amount: body.amount,
+      currency: body.currency,
+      integration: body.integration,
+      returnUrl: body.return_url,
+      successUrl: body.success_url,
+      cancelUrl: body.cancel_url,
+      lineItems: body.line_items,
+      description: body.description,
+      merchantOrderId: body.merchant_order_id,
+      metadata: body.metadata,
+      expiresAt: now + (body.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+      notifyUrl: body.notify_url,
+      createdAt: now,
+    };
+    const startWorkflowOperation = new WithStartWorkflowOperation(paymentWorkflow, {
+      workflowId: paymentId,
+      taskQueue: this.taskQueue,
+      args: [{ request, settings: this.settings }],
+      // A retry while the payment runs joins it; a key reused after it closed never starts a second payment.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: PaymentStatusKey, value: 'processing' },
+        { key: PaymentIntegration, value: body.integration },
+        { key: PaymentAmount, value: body.amount },
+        ...(body.merchant_order_id ? [{ key: MerchantOrderId, value: body.merchant_order_id }] : []),
+      ],
+      staticSummary: `${body.amount} ${body.currency} bank transfer${body.merchant_order_id ? ` · order ${body.merchant_order_id}` : ''}`,
+      staticDetails: `Payment \`${paymentId}\` · ${body.integration} integration`,
+    });
+
+    let intake: PaymentIntake;
+    try {
+      intake = await withDeadline(
+        this.client.workflow.executeUpdateWithStart(createPaymentUpdate, {
+          updateId: `create:${idempotencyKey}`,
+          startWorkflowOperation,
+        }),
+        this.createWaitMs,
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        // The payment for this key has closed (e.g. it failed or expired): answer from its record.
+        intake = await this.handle(paymentId).query(getIntakeQuery);
+        if (intake.requestFingerprint !== request.requestFingerprint) throw idempotencyMismatch();
+        if (intake.payment.status === 'failed' && intake.payment.redirect_url === null) throw providerRejected(intake.payment);
+        return { payment: intake.payment, created: false };
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        const cause = err.cause;
+        if (cause instanceof ApplicationFailure && cause.type === PaymentErrorType.ProviderRejected) {
+          const current = await this.handle(paymentId).query(getIntakeQuery).catch(() => undefined);
+          if (current && current.requestFingerprint !== request.requestFingerprint) throw idempotencyMismatch();
+          throw providerRejected(current?.payment, cause.message, paymentId);
+        }
+      }
+      throw translateTemporalError(err, paymentId);
+    }
+    if (intake.requestFingerprint !== request.requestFingerprint) throw idempotencyMismatch();
+    return { payment: intake.payment, created: intake.intakeId === request.intakeId };
+  }
+
+  async get(paymentId: string): Promise<PaymentRecord> {
+    try {
+      return await this.handle(paymentId).query(getPaymentQuery);
+    } catch (err) {
+      throw translateTemporalError(err, paymentId);
+    }
+  }
+
+  async cancel(paymentId: string, reason: string | undefined): Promise<PaymentRecord> {
+    try {
+      return await this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] });
+    } catch (err) {
+      throw translateTemporalError(err, paymentId);
+    }
+  }
+
+  async refund(paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<RefundRecord> {
+    const refundId = idFromKey('re', 'refund', paymentId, idempotencyKey);
+    try {
+      const refund = await this.handle(paymentId).executeUpdate(refundUpdate, {
+        updateId: `refund:${refundId}`,
+        args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
+      });
+      const sameBody =
+        (body.amount === undefined || body.amount === refund.amount) &&
+        (body.reason === undefined || body.reason === refund.reason);
+      if (!sameBody) throw idempotencyMismatch();
+      return refund;
+    } catch (err) {
+      throw translateTemporalError(err, paymentId);
+    }
+  }
+
+  async submitDisputeEvidence(paymentId: string, evidence: Record<string, string>, submit: boolean): Promise<DisputeRecord> {
+    try {
+      return await this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] });
+    } catch (err) {
+      throw translateTemporalError(err, paymentId);
+    }
+  }
+
+  async acceptDispute(paymentId: string): Promise<DisputeRecord> {
+    try {
+      return await this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] });
+    } catch (err) {
+      throw translateTemporalError(err, paymentId);
+    }
+  }
+
+  /** Newest first by Temporal's visibility order; `cursor` is the opaque `next_cursor` of the previous page. */
+  async list(options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
+    const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`];
+    if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
+    let token: Uint8Array | undefined;
+    if (options.cursor) {
+      try {
+        token = Buffer.from(options.cursor, 'base64url');
+        if (token.length === 0) throw new Error('empty');
+      } catch {
+        throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
+          param: 'starting_after',
+        });
+      }
+    }
+    try {
+      const response = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.client.options.namespace,
+        query: clauses.join(' AND '),
+        pageSize: options.limit,
+        nextPageToken: token,
+      });
+      const data = (response.executions ?? []).map((e) => summarize(e));
+      const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+      return { data, has_more: next !== null, next_cursor: next };
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
+        throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
+          param: 'starting_after',
+        });
+      }
+      throw translateTemporalError(err);
+    }
+  }
+
+  private handle(paymentId: string) {
+    return this.client.workflow.getHandle<typeof paymentWorkflow>(paymentId);
+  }
+}
+
+type Execution = NonNullable<
+  Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']
+>[number];
+
+function summarize(e: Execution): PaymentSummary {
+  const indexed = e.searchAttributes?.indexedFields ?? {};
+  const read = (name: string): unknown => {
+    const payload = indexed[name];
+    if (!payload?.data) return null;
+    try {
+      const value: unknown = JSON.parse(Buffer.from(payload.data).toString('utf8'));
+      return Array.isArray(value) ? (value[0] ?? null) : value;
+    } catch {
+      return null;
+    }
+  };
+  const startMs = e.startTime?.seconds ? Number(e.startTime.seconds) * 1000 + Math.floor((e.startTime.nanos ?? 0) / 1e6) : 0;
+  return {
+    id: e.execution?.workflowId ?? '',
+    object: 'payment',
+    status: (read('PaymentStatus') as PaymentStatus | null) ?? null,
+    amount: (read('PaymentAmount') as number | null) ?? null,
+    currency: 'IDR',
+    integration: (read('PaymentIntegration') as string | null) ?? null,
+    merchant_order_id: (read('MerchantOrderId') as string | null) ?? null,
+    payment_intent: (read('WooshPayIntentId') as string | null) ?? null,
+    amount_refunded: (read('RefundedAmount') as number | null) ?? 0,
+    dispute_status: (read('DisputeStatus') as string | null) ?? null,
+    created: startMs,
+  };
+}
+
+function idempotencyMismatch(): ApiError {
+  return new ApiError(
+    409,
+    'idempotency_error',
+    'idempotency_key_reused',
+    'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+  );
+}
+
+function providerRejected(payment: PaymentRecord | undefined, message?: string, paymentId?: string): ApiError {
+  return new ApiError(
+    422,
+    'invalid_request_error',
+    payment?.failure?.code ?? 'provider_rejected',
+    `WooshPay refused the payment: ${payment?.failure?.message ?? message ?? 'no reason given'}`,
+    { payment: payment?.id ?? paymentId },
+  );
+}
+
+const UPDATE_ERRORS: Record<string, { status: number; type: 'invalid_request_error' | 'state_error'; code: string }> = {
+  [PaymentErrorType.InvalidState]: { status: 409, type: 'state_error', code: 'payment_state_invalid' },
+  [PaymentErrorType.AmountExceedsRefundable]: { status: 422, type: 'invalid_request_error', code: 'amount_exceeds_refundable' },
+  [PaymentErrorType.RefundNotSupported]: { status: 422, type: 'invalid_request_error', code: 'refund_not_supported' },
+  [PaymentErrorType.InvalidAmount]: { status: 422, type: 'invalid_request_error', code: 'amount_invalid' },
+  [PaymentErrorType.NoOpenDispute]: { status: 409, type: 'state_error', code: 'no_open_dispute' },
+  [PaymentErrorType.ProviderRejected]: { status: 422, type: 'invalid_request_error', code: 'provider_rejected' },
+};
+
+export function translateTemporalError(err: unknown, paymentId?: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof WorkflowNotFoundError) {
+    return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const mapped = UPDATE_ERRORS[err.cause.type ?? ''];
+    if (mapped) return new ApiError(mapped.status, mapped.type, mapped.code, err.cause.message, { payment: paymentId });
+    // An activity the update ran failed for good (e.g. WooshPay refused the dispute call).
+    return new ApiError(422, 'invalid_request_error', 'provider_rejected', err.cause.message, { payment: paymentId });
+  }
+  if (err instanceof DeadlineExceeded || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new ApiError(503, 'api_error', 'still_processing', 'The payment is still being processed; retry with the same Idempotency-Key.', {
+      payment: paymentId,
+      retryAfterSeconds: 2,
+    });
+  }
+  if (isGrpcServiceError(err)) {
+    if (err.code === grpcStatus.NOT_FOUND) {
+      return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
+    }
+    if (err.code === grpcStatus.UNAVAILABLE || err.code === grpcStatus.DEADLINE_EXCEEDED) {
+      return new ApiError(503, 'api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.', {
+        retryAfterSeconds: 2,
+      });
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/workflow execution already completed|already completed/i.test(message)) {
+    return new ApiError(409, 'state_error', 'payment_closed', 'This payment is closed; nothing more can happen to it.', { payment: paymentId });
+  }
+  return new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side; it is safe to retry.');
+}
+
+class DeadlineExceeded extends Error {}
+
+/** Bounds how long an HTTP caller waits; the work itself goes on in Temporal and a retry picks it up. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded('deadline')), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => undefined);
+  }
+}

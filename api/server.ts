@@ -1,0 +1,94 @@
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { createWooshPayClient } from '../wooshpay/index.js';
+import type { PaymentSettings } from '../workflows/messages.js';
+import { createApp } from './app.js';
+import { PaymentsService } from './payments-service.js';
+import { wooshpayWebhookHandler, type WebhookOutcome } from './webhooks.js';
+
+const DAY_MS = 86_400_000;
+
+/** The workflow's tunables from configuration; fixed into each payment's input when it starts. */
+export function paymentSettingsFromConfig(config: Config): PaymentSettings {
+  return {
+    reconcileFirstMs: config.payments.reconcileFirstSeconds * 1000,
+    reconcileIntervalMs: config.payments.reconcileIntervalSeconds * 1000,
+    retentionMs: config.payments.retentionDays * DAY_MS,
+    refundsEnabled: config.payments.refundsEnabled,
+    refundPollMs: 5 * 60_000,
+    disputeReminderLeadMs: 2 * DAY_MS,
+    ...(config.payments.notifyUrl && { defaultNotifyUrl: config.payments.notifyUrl }),
+  };
+}
+
+export interface ApiServer {
+  url: string;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  config: Config;
+  logger: Logger;
+  /** Overrides for tests: shorter timers, a different wait. */
+  settings?: Partial<PaymentSettings>;
+  createWaitMs?: number;
+  onWebhookOutcome?: (outcome: WebhookOutcome, eventType: string | undefined) => void;
+}
+
+export async function startApiServer({ config, logger, settings, createWaitMs, onWebhookOutcome }: ApiServerOptions): Promise<ApiServer> {
+  const { apiKeys } = config.api;
+  const { baseUrl, secretKey, webhookSecrets } = config.wooshpay;
+  if (!apiKeys?.length) throw new Error('API_KEYS is required to serve /v1.');
+  if (!baseUrl || !secretKey) throw new Error('WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are required by the API.');
+  if (!webhookSecrets?.length) throw new Error('WOOSHPAY_WEBHOOK_SECRETS is required to verify webhooks.');
+
+  // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still coming up.
+  const connection = Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}` });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const wooshpay = createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs });
+  const payments = new PaymentsService({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    settings: { ...paymentSettingsFromConfig(config), ...settings },
+    createWaitMs,
+  });
+  const app = createApp({
+    client,
+    payments,
+    apiKeys,
+    logger,
+    webhookHandler: wooshpayWebhookHandler({
+      client,
+      secrets: () => webhookSecrets,
+      toleranceSeconds: config.wooshpay.webhookToleranceSeconds,
+      wooshpay,
+      logger,
+      onOutcome: onWebhookOutcome,
+    }),
+  });
+
+  const server = app.listen(config.api.port, config.api.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.api.host}:${port}`;
+  logger.info({ url }, 'api listening');
+
+  return {
+    url,
+    client,
+    async close() {
+      // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * `POST /webhooks/wooshpay`: verify → parse → route → signal → 2xx. The answer is 2xx only once Temporal has
+ * accepted the signal (it is then durable in the payment's history); 503 when Temporal or WooshPay cannot be
+ * reached, so WooshPay delivers again; 400 for a bad signature or body, which changes nothing.
+ */
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { PAYMENT_ID_METADATA_KEY, providerEvent } from '../activities/provider-state.js';
+import {
+  type Event,
+  EventSchema,
+  SIGNATURE_HEADER,
+  verifyWebhookSignature,
+  WebhookSignatureError,
+  type WooshPayClient,
+  WooshPayError,
+} from '../wooshpay/index.js';
+import { providerEventSignal } from '../workflows/messages.js';
+import { ApiError } from './errors.js';
+import { PaymentIdSchema } from './schemas.js';
+
+/** The event families the payment workflow acts on; others are acknowledged and logged. */
+const HANDLED_EVENT_PREFIXES = ['payment_intent.', 'checkout.session.', 'charge.refund.', 'charge.dispute.'];
+
+export type WebhookOutcome =
+  | 'delivered'
+  | 'duplicate_or_closed'
+  | 'ignored_type'
+  | 'no_payment'
+  | 'bad_signature'
+  | 'bad_body'
+  | 'unavailable';
+
+export interface WebhookHandlerOptions {
+  client: Client;
+  /** Read per request, so a rotated secret takes effect without a restart. */
+  secrets: () => readonly string[];
+  toleranceSeconds: number;
+  /** Used to route events whose object does not carry our payment id (disputes, some refunds). */
+  wooshpay: WooshPayClient;
+  logger: Logger;
+  onOutcome?: (outcome: WebhookOutcome, eventType: string | undefined) => void;
+}
+
+export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestHandler {
+  const { client, logger } = options;
+  return async (req, res, next) => {
+    const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const finish = (outcome: WebhookOutcome, status: number, body: object, eventType?: string) => {
+      options.onOutcome?.(outcome, eventType);
+      res.status(status).json(body);
+    };
+    try {
+      verifyWebhookSignature({
+        rawBody,
+        header: req.get(SIGNATURE_HEADER),
+        secrets: options.secrets(),
+        toleranceSeconds: options.toleranceSeconds,
+      });
+    } catch (err) {
+      if (!(err instanceof WebhookSignatureError)) return next(err);
+      logger.warn({ reason: err.reason }, 'webhook rejected: signature');
+      options.onOutcome?.('bad_signature', undefined);
+      return next(new ApiError(400, 'invalid_request_error', `signature_${err.reason}`, err.message));
+    }
+
+    let event: Event;
+    try {
+      const parsed = EventSchema.safeParse(JSON.parse(rawBody.toString('utf8')));
+      if (!parsed.success) throw parsed.error;
+      event = parsed.data;
+    } catch {
+      logger.warn('webhook rejected: signed body is not a WooshPay event');
+      options.onOutcome?.('bad_body', undefined);
+      return next(new ApiError(400, 'invalid_request_error', 'event_invalid', 'The body is not a WooshPay event.'));
+    }
+    const log = logger.child({ eventId: event.id, eventType: event.type });
+
+    if (!HANDLED_EVENT_PREFIXES.some((prefix) => event.type.startsWith(prefix))) {
+      log.info('webhook acknowledged: event type not acted on');
+      return finish('ignored_type', 200, { received: true, ignored: 'event_type' }, event.type);
+    }
+
+    try {
+      const paymentId = await routeToPayment(event, options.wooshpay);
+      if (!paymentId) {
+        log.info('webhook acknowledged: belongs to no payment of ours');
+        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
+      }
+      await client.workflow.getHandle(paymentId).signal(providerEventSignal, providerEvent(event));
+      log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
+      return finish('delivered', 200, { received: true }, event.type);
+    } catch (err) {
+      if (err instanceof WooshPayError && !err.retryable) {
+        log.info({ code: err.code }, 'webhook acknowledged: WooshPay does not know its PaymentIntent');
+        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
+      }
+      if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message ?? '')) {
+        log.info('webhook acknowledged: payment closed or unknown');
+        return finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type);
+      }
+      const unavailable = isGrpcServiceError(err) || (err as { retryable?: boolean }).retryable === true;
+      log.error({ err }, 'webhook not delivered; WooshPay will retry');
+      if (unavailable) {
+        options.onOutcome?.('unavailable', event.type);
+        res.setHeader('Retry-After', '5');
+        return next(new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.'));
+      }
+      return next(err);
+    }
+  };
+}
+
+/**
+ * Our payment id travels in the metadata of every object we create. Disputes (created by WooshPay) and
+ * objects without it are routed through their PaymentIntent, then its Checkout Session.
+ */
+async function routeToPayment(event: Event, wooshpay: WooshPayClient): Promise<string | null> {
+  const object = event.data.object as { metadata?: Record<string, string> | null; payment_intent?: string | null; object?: string; id?: string };
+  const direct = valid(object.metadata?.[PAYMENT_ID_METADATA_KEY]);
+  if (direct) return direct;
+
+  const intentId = object.object === 'payment_intent' ? object.id : object.payment_intent;
+  if (!intentId) return null;
+  const intent = await wooshpay.retrievePaymentIntent(intentId);
+  const fromIntent = valid(intent.metadata?.[PAYMENT_ID_METADATA_KEY]);
+  if (fromIntent) return fromIntent;
+  const sessions = await wooshpay.listCheckoutSessions({ payment_intent: intentId, limit: 1 });
+  return valid(sessions.data[0]?.metadata?.[PAYMENT_ID_METADATA_KEY]);
+}
+
+function valid(id: string | undefined | null): string | null {
+  return id && PaymentIdSchema.safeParse(id).success ? id : null;
+}

@@ -1,0 +1,41 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities/index.js';
+import type { Config } from '../config/config.js';
+import { createWooshPayClient } from '../wooshpay/index.js';
+import { createPaymentWorker } from './worker.js';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has drained and stopped. */
+  done: Promise<void>;
+  /** Stops polling, lets in-flight tasks finish (up to the grace time), then closes the connection. */
+  shutdown(): Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  const { baseUrl, secretKey } = config.wooshpay;
+  if (!baseUrl || !secretKey) throw new Error('WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are required by the worker.');
+  const connection = await NativeConnection.connect({
+    address: config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`,
+  });
+  const worker = await createPaymentWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({
+      wooshpay: createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs }),
+      notifySigningSecret: config.payments.notifySigningSecret,
+    }),
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
+  const done = worker.run().finally(() => connection.close());
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

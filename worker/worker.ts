@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { PaymentActivities } from '../activities/types.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+
+export interface PaymentWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: PaymentActivities;
+  /** A prebuilt bundle (production images, tests bundling once per file); otherwise bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Grace period for in-flight activities on shutdown before they are cancelled. */
+  shutdownGraceTime?: string;
+}
+
+export async function createPaymentWorker(options: PaymentWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: resolveWorkflowsPath() }),
+    shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
+  });
+}
+
+/** Under tsx or jest the sources are TypeScript; compiled, they are JavaScript next to this file. */
+function resolveWorkflowsPath(): string {
+  return import.meta.url.endsWith('.ts') ? workflowsPath.replace(/\.js$/, '.ts') : workflowsPath;
+}

@@ -1,0 +1,3 @@
+// What the worker bundles: workflow functions only.
+export { paymentWorkflow } from './payment.js';
+export { merchantNotificationWorkflow } from './merchant-notification.js';

@@ -1,0 +1,232 @@
+/**
+ * The payment workflow's contract: its input, its record (what `getPayment` returns and the API serves),
+ * and the messages other processes send it. Importable by the API and tests; no Node built-ins here.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const PAYMENT_STATUSES = [
+  'processing',
+  'requires_action',
+  'succeeded',
+  'partially_refunded',
+  'refunded',
+  'disputed',
+  'charged_back',
+  'expired',
+  'canceled',
+  'failed',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Statuses after which nothing more can happen to the money; the workflow closes on them. */
+export const UNPAID_FINAL_STATUSES: readonly PaymentStatus[] = ['expired', 'canceled', 'failed'];
+
+export type Integration = 'direct' | 'checkout';
+
+export interface LineItemInput {
+  name: string;
+  unit_amount: number;
+  quantity: number;
+  description?: string;
+}
+
+/** What the intake API hands the workflow, already validated. */
+export interface PaymentRequest {
+  paymentId: string;
+  /** Hash of the canonical request body; the API compares it to spot an Idempotency-Key reused with another body. */
+  requestFingerprint: string;
+  /** A nonce of the intake request that started the workflow: tells the API "created" (201) from "replayed" (200). */
+  intakeId: string;
+  amount: number;
+  currency: 'IDR';
+  integration: Integration;
+  returnUrl?: string;
+  successUrl?: string;
+  cancelUrl?: string;
+  lineItems?: LineItemInput[];
+  description?: string;
+  merchantOrderId?: string;
+  metadata: Record<string, string>;
+  /** When the shopper's transfer window closes (ms since epoch), fixed at intake. */
+  expiresAt: number;
+  notifyUrl?: string;
+  createdAt: number;
+}
+
+/** Tunables that tests shorten; production takes them from configuration. */
+export interface PaymentSettings {
+  reconcileFirstMs: number;
+  reconcileIntervalMs: number;
+  /** How long a paid payment stays open for refunds and disputes. */
+  retentionMs: number;
+  refundsEnabled: boolean;
+  /** Poll a pending refund this often in case its webhook never comes. */
+  refundPollMs: number;
+  /** Remind the merchant this long before a dispute's evidence deadline. */
+  disputeReminderLeadMs: number;
+  /** Continue-as-new after this many history events even if the server has not suggested it (tests). */
+  continueAsNewAfterEvents?: number;
+  /** Default merchant notification endpoint when the payment has none. */
+  defaultNotifyUrl?: string;
+}
+
+export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'resolved_dispute'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export interface RefundRecord {
+  id: string;
+  object: 'refund';
+  payment: string;
+  amount: number;
+  currency: 'IDR';
+  status: 'pending' | 'succeeded' | 'failed';
+  reason: RefundReason | null;
+  /** WooshPay's `re_…` id once the provider accepted it. */
+  provider_refund: string | null;
+  failure_reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
+}
+
+export const DISPUTE_STATUSES = [
+  'warning_needs_response',
+  'needs_response',
+  'under_review',
+  'warning_under_review',
+  'won',
+  'lost',
+  'warning_closed',
+] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+export const CLOSED_DISPUTE_STATUSES: readonly DisputeStatus[] = ['won', 'lost', 'warning_closed'];
+
+export interface DisputeRecord {
+  id: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  status: DisputeStatus;
+  evidence_due_by: number | null;
+  evidence_submitted: boolean;
+  past_due: boolean;
+  funds_withdrawn: boolean;
+  funds_reinstated: boolean;
+  created: number;
+}
+
+/** The payment as the API returns it; the workflow keeps it as its own record. */
+export interface PaymentRecord {
+  id: string;
+  object: 'payment';
+  status: PaymentStatus;
+  amount: number;
+  currency: 'IDR';
+  settlement_currency: 'USD';
+  integration: Integration;
+  redirect_url: string | null;
+  payment_intent: string | null;
+  checkout_session: string | null;
+  expires_at: number;
+  amount_refunded: number;
+  amount_refund_pending: number;
+  amount_disputed: number;
+  amount_lost: number;
+  refunds: RefundRecord[];
+  dispute: DisputeRecord | null;
+  description: string | null;
+  merchant_order_id: string | null;
+  metadata: Record<string, string>;
+  /** WooshPay's own view of the intent, for operators (e.g. `processing` while a transfer clears). */
+  provider_status: string | null;
+  failure: { code: string; message: string } | null;
+  created: number;
+  paid_at: number | null;
+  closed_at: number | null;
+}
+
+/**
+ * A WooshPay webhook event, reduced by the API to what the workflow acts on. Keeping it small keeps
+ * history small, and keeps payer data (dispute scheme metadata, billing details) out of history.
+ */
+export type ProviderEvent = {
+  id: string;
+  type: string;
+  created: number;
+} & (
+  | { object: 'payment_intent'; data: ProviderIntentState }
+  | { object: 'checkout_session'; data: { id: string; status: string; payment_status: string | null; payment_intent: string | null } }
+  | { object: 'refund'; data: ProviderRefundState }
+  | { object: 'dispute'; data: ProviderDisputeState }
+  | { object: 'other'; data: { id: string | null } }
+);
+
+export interface ProviderIntentState {
+  id: string;
+  status: string;
+  amount: number;
+  failure: { code: string; message: string } | null;
+  cancellation_reason: string | null;
+  /** The session's state when the intent belongs to a Checkout Session. */
+  checkout_session_status?: string | null;
+}
+
+export interface ProviderRefundState {
+  id: string;
+  amount: number;
+  status: string;
+  failure_reason: string | null;
+  /** Our refund id, sent in the refund's metadata so an event can arrive before the create call returns. */
+  refund_id: string | null;
+}
+
+export interface ProviderDisputeState {
+  id: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  status: string;
+  evidence_due_by: number | null;
+  has_evidence: boolean;
+  created: number;
+}
+
+export interface RefundRequest {
+  refundId: string;
+  amount?: number;
+  reason?: RefundReason;
+  metadata?: Record<string, string>;
+}
+
+export interface DisputeEvidenceRequest {
+  evidence: Record<string, string>;
+  submit: boolean;
+}
+
+/** Error types the workflow's updates fail with; the API maps each to its HTTP answer. */
+export const PaymentErrorType = {
+  ProviderRejected: 'ProviderRejected',
+  InvalidState: 'InvalidState',
+  AmountExceedsRefundable: 'AmountExceedsRefundable',
+  RefundNotSupported: 'RefundNotSupported',
+  InvalidAmount: 'InvalidAmount',
+  NoOpenDispute: 'NoOpenDispute',
+} as const;
+export type PaymentErrorType = (typeof PaymentErrorType)[keyof typeof PaymentErrorType];
+
+/** What the intake needs to answer an Idempotency-Key: the payment, and which request made it. */
+export interface PaymentIntake {
+  payment: PaymentRecord;
+  requestFingerprint: string;
+  intakeId: string;
+}
+
+// Messages
+/** Returns the payment once the WooshPay object exists (redirect URL ready), or fails with the reason. */
+export const createPaymentUpdate = defineUpdate<PaymentIntake, []>('createPayment');
+export const getIntakeQuery = defineQuery<PaymentIntake>('getIntake');
+export const cancelPaymentUpdate = defineUpdate<PaymentRecord, [{ reason?: string }]>('cancelPayment');
+export const refundUpdate = defineUpdate<RefundRecord, [RefundRequest]>('refund');
+export const disputeEvidenceUpdate = defineUpdate<DisputeRecord, [DisputeEvidenceRequest]>('submitDisputeEvidence');
+export const acceptDisputeUpdate = defineUpdate<DisputeRecord, []>('acceptDispute');
+export const providerEventSignal = defineSignal<[ProviderEvent]>('wooshpayEvent');
+export const getPaymentQuery = defineQuery<PaymentRecord>('getPayment');
