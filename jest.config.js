@@ -26,4 +26,5 @@ export default {
   // Each file runs Temporal workers with native threads; two jest workers fit 2 cores and 24 GB.
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   verbose: true,
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 };

@@ -432,12 +432,23 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
    * refuses because the transfer landed, the payment is paid; if a transfer is clearing, we keep waiting.
    */
   async function cancelAtProvider(ending: UnpaidEnding, reason: string): Promise<void> {
-    const outcome = await provider.cancelAtProvider({
-      paymentIntentId: record.payment_intent,
-      checkoutSessionId: record.checkout_session,
-      reason,
-      idempotencyKey: `${record.id}:cancel`,
-    });
+    let outcome;
+    try {
+      outcome = await provider.cancelAtProvider({
+        paymentIntentId: record.payment_intent,
+        checkoutSessionId: record.checkout_session,
+        reason,
+        idempotencyKey: `${record.id}:cancel`,
+      });
+    } catch (err) {
+      const failure = providerFailure(err);
+      if (!failure) throw err;
+      // WooshPay refused even to show the intent (e.g. unknown to it): nothing there can be paid.
+      log.warn('WooshPay refused the cancel and the read; ending the payment', { paymentId: record.id, ...failure });
+      cancelAttempted = true;
+      apply(endUnpaid(record, ending, Date.now(), failure));
+      return;
+    }
     cancelAttempted = true;
     const now = Date.now();
     if (outcome.intent) apply(applyIntentState(record, outcome.intent, now, ending === 'expired'));

@@ -1,0 +1,116 @@
+/**
+ * `npm start`: the whole product on one machine. An embedded Temporal dev server (unless TEMPORAL_ADDRESS is
+ * set), the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), the worker and the API, in one process,
+ * stopped in order on SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startApiServer } from '../api/server.js';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { createLogger } from '../config/logger.js';
+import { createSimulator } from '../simulator/index.js';
+import { createWooshPayClient } from '../wooshpay/index.js';
+import { startWorker } from '../worker/run.js';
+import { installRuntime } from '../worker/runtime.js';
+import { startDevServer } from './dev-server.js';
+
+const logger = createLogger('start');
+const stops: { name: string; stop: () => Promise<void> }[] = [];
+
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  // Development secrets, made fresh for this run when not configured, and printed in the banner.
+  env.API_KEYS ||= `dev_${randomBytes(18).toString('base64url')}`;
+  env.NOTIFY_SIGNING_SECRET ||= `notify_${randomBytes(18).toString('base64url')}`;
+  let config = loadConfig(env);
+  await mkdir(config.dataDir, { recursive: true });
+
+  let temporalAddress = config.temporal.address;
+  if (!temporalAddress) {
+    const server: TestWorkflowEnvironment = await startDevServer({
+      port: config.temporal.devServerPort,
+      uiPort: config.temporal.uiPort,
+      dbFilename: path.resolve(config.dataDir, 'temporal.db'),
+      namespace: config.temporal.namespace,
+      log: (line) => logger.info(line),
+    });
+    stops.unshift({ name: 'temporal dev server', stop: () => server.teardown() });
+    temporalAddress = server.address;
+  }
+
+  const apiHost = config.api.host;
+  const publicBaseUrl = config.api.publicBaseUrl ?? `http://${apiHost}:${config.api.port}`;
+  if (!config.wooshpay.baseUrl) {
+    const simulator = createSimulator({ webhookRetryScale: 1 / 60 });
+    const listening = await simulator.listen(config.simulator.port, '127.0.0.1');
+    stops.unshift({ name: 'simulator', stop: () => listening.close() });
+    env.WOOSHPAY_BASE_URL = listening.url;
+    env.WOOSHPAY_SECRET_KEY = `sk_test_${randomBytes(18).toString('base64url')}`;
+    if (!config.wooshpay.webhookSecrets) {
+      // What an operator does once against WooshPay: register our webhook URL and keep the secret it returns.
+      const wooshpay = createWooshPayClient({ baseUrl: listening.url, secretKey: env.WOOSHPAY_SECRET_KEY });
+      const endpoint = await wooshpay.createWebhookEndpoint(
+        { url: `${publicBaseUrl}/webhooks/wooshpay`, enabled_events: ['*'], description: 'npm start' },
+        { idempotencyKey: `start-${randomBytes(8).toString('hex')}` },
+      );
+      env.WOOSHPAY_WEBHOOK_SECRETS = endpoint.secret ?? undefined;
+    }
+  }
+  env.TEMPORAL_ADDRESS = temporalAddress;
+  config = loadConfig(env);
+
+  installRuntime(logger, { handleSignals: false });
+  const worker = await startWorker(config, logger.child({ role: 'worker' }));
+  stops.unshift({ name: 'worker', stop: () => worker.shutdown() });
+  const api = await startApiServer({ config, logger: logger.child({ role: 'api' }) });
+  stops.unshift({ name: 'api', stop: () => api.close() });
+
+  printBanner(config, api.url, !process.env.API_KEYS);
+}
+
+function printBanner(config: Config, apiUrl: string, generatedKey: boolean): void {
+  const uiUrl = config.temporal.address ? '(your Temporal UI)' : `http://127.0.0.1:${config.temporal.uiPort}`;
+  const lines = [
+    '',
+    'WooshPay bank-transfer payments are running',
+    `  API          ${apiUrl}   (POST /v1/payments, GET /readyz)`,
+    `  Temporal UI  ${uiUrl}`,
+    `  Temporal     ${config.temporal.address}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
+    `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
+    `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
+    '',
+    'Try:',
+    `  curl -s -X POST ${apiUrl}/v1/payments -H "Authorization: Bearer ${generatedKey ? config.api.apiKeys![0] : '$API_KEY'}" \\`,
+    `       -H "Idempotency-Key: $(date +%s)" -H "Content-Type: application/json" \\`,
+    `       -d '{"amount":1000000,"currency":"IDR","return_url":"https://shop.example/return"}'`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  for (const { name, stop } of stops) {
+    try {
+      await stop();
+      logger.info(`${name} stopped`);
+    } catch (err) {
+      logger.error({ err }, `${name} did not stop cleanly`);
+    }
+  }
+  process.exit(0);
+}
+
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+main().catch(async (err: unknown) => {
+  logger.fatal(err instanceof ConfigError ? { problems: err.problems } : { err }, (err as Error).message);
+  await shutdown('startup failure');
+  process.exit(1);
+});
