@@ -120,7 +120,8 @@ export function fingerprint(value: unknown): string {
 export class PaymentsService {
   private readonly client: Client;
   private readonly taskQueue: string;
-  private readonly settings: PaymentSettings;
+  /** Fixed into each new payment's input; later changes apply to new payments only. */
+  settings: PaymentSettings;
   private readonly createWaitMs: number;
 
   constructor(options: PaymentsServiceOptions) {

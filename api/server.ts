@@ -26,6 +26,7 @@ export function paymentSettingsFromConfig(config: Config): PaymentSettings {
 export interface ApiServer {
   url: string;
   client: Client;
+  payments: PaymentsService;
   close(): Promise<void>;
 }
 
@@ -82,6 +83,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
   return {
     url,
     client,
+    payments,
     async close() {
       // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
       await new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@
  *
  * The ledger invariant, in every path: amount_refunded + amount_refund_pending + amount_lost ≤ amount.
  */
+import { AUTO_CANCELLATION_REASON, CHECKOUT_EXPIRY_CANCELLATION_REASON } from '../wooshpay/assumptions.js';
 import {
   CLOSED_DISPUTE_STATUSES,
   DISPUTE_STATUSES,
@@ -136,16 +137,27 @@ export function applyIntentState(
   switch (intent.status) {
     case 'succeeded':
       return markPaid(record, now);
-    case 'canceled':
-      if (intent.checkout_session_status === 'expired' || expiryReached) return endUnpaid(record, 'expired', now);
-      return endUnpaid(record, 'canceled', now);
+    case 'canceled': {
+      const timedOut =
+        expiryReached ||
+        intent.checkout_session_status === 'expired' ||
+        intent.cancellation_reason === AUTO_CANCELLATION_REASON ||
+        intent.cancellation_reason === CHECKOUT_EXPIRY_CANCELLATION_REASON;
+      return endUnpaid(record, timedOut ? 'expired' : 'canceled', now);
+    }
     case 'requires_payment_method':
-      // For a bank transfer a failed attempt leaves the intent without a method: the transfer failed.
-      if (intent.failure) return endUnpaid(record, 'failed', now, intent.failure);
+      // For a bank transfer a failed attempt leaves the intent without a method: the transfer failed. The
+      // payment ends `failed` only through the cancel gate (see transferFailed), so no late transfer lands on it.
+      if (intent.failure) record.failure = intent.failure;
       return [];
     default:
       return [];
   }
+}
+
+/** WooshPay reported the transfer failed; the workflow must still close the intent before ending the payment. */
+export function transferFailed(record: PaymentRecord): boolean {
+  return isAwaitingTransfer(record) && record.provider_status === 'requires_payment_method' && record.failure !== null;
 }
 
 /** Reserves a refund: the amount counts as pending at once, so concurrent refunds see it. */

@@ -57,6 +57,7 @@ import {
   markDisputePastDue,
   refundableAmount,
   reserveRefund,
+  transferFailed,
   type MerchantEvent,
   type UnpaidEnding,
 } from './payment-state.js';
@@ -109,7 +110,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   let reminderSentFor = carried?.reminderSentFor ?? null;
 
   let reconcileRequested = false;
-  let cancelRequest: { reason: string } | null = null;
+  /** Why and how an unpaid payment should end; acted on by the cancel gate in awaitTransfer. */
+  let cancelRequest: { reason: string; ending: UnpaidEnding } | null = null;
   let cancelAttempted = false;
   let changed = false;
   const refundsInFlight = new Map<string, Promise<void>>();
@@ -150,6 +152,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   function apply(events: MerchantEvent[]): void {
     emit(events);
+    if (transferFailed(record)) cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
     publish();
     changed = true;
   }
@@ -183,7 +186,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   setHandler(
     cancelPaymentUpdate,
     async ({ reason }) => {
-      cancelRequest ??= { reason: reason ?? 'requested_by_merchant' };
+      cancelRequest ??= { reason: reason ?? 'requested_by_merchant', ending: 'canceled' };
       changed = true;
       await condition(() => !isAwaitingTransfer(record) || cancelAttempted);
       if (record.status !== 'canceled') {
@@ -336,7 +339,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
         if (event.type === 'checkout.session.expired' && event.data.id === record.checkout_session && isAwaitingTransfer(record)) {
           // Checked with WooshPay first: a session can expire while its intent's transfer already landed.
           reconcileRequested = true;
-          cancelRequest ??= { reason: 'checkout_session_expired' };
+          cancelRequest ??= { reason: 'checkout_session_expired', ending: 'expired' };
         } else if (!isPaid(record)) {
           reconcileRequested = true;
         }
@@ -469,10 +472,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
       if (cancelRequest && !cancelAttempted) {
         await reconcile();
-        if (isAwaitingTransfer(record)) {
-          const ending: UnpaidEnding = cancelRequest.reason === 'checkout_session_expired' ? 'expired' : 'canceled';
-          await cancelAtProvider(ending, cancelRequest.reason);
-        }
+        if (isAwaitingTransfer(record)) await cancelAtProvider(cancelRequest.ending, cancelRequest.reason);
         continue;
       }
       if (Date.now() >= record.expires_at && record.provider_status !== 'processing') {

@@ -1,0 +1,208 @@
+/**
+ * A payment's life from the transfer's side, over real HTTP: paid by webhook, duplicates and reordering,
+ * forged webhooks, lost webhooks (reconciliation), cancel, expiry, failed transfers, checkout.
+ */
+import { createHmac } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { createPaymentUpdate, type PaymentRecord } from '../../workflows/messages.js';
+import { paymentWorkflow } from '../../workflows/payment.js';
+import { directPayment, newKey, startStack, TEST_SETTINGS, type Stack } from '../helpers/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function createDirect(overrides: Record<string, unknown> = {}): Promise<any> {
+  const res = await stack.call('POST', '/v1/payments', { idempotencyKey: newKey(), body: directPayment(overrides) });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function signalCount(paymentId: string): Promise<number> {
+  const history = await stack.env.client.workflow.getHandle(paymentId).fetchHistory();
+  return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+}
+
+describe('a direct payment', () => {
+  it('is paid when WooshPay reports the transfer, through the signed webhook', async () => {
+    const payment = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+    const paid = await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+    expect(paid.paid_at).toBeGreaterThanOrEqual(payment.created);
+    expect(paid.provider_status).toBe('succeeded');
+    expect(await signalCount(payment.id)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('applies duplicated and reordered webhooks once', async () => {
+    const payment = await createDirect();
+    await stack.sim('/_sim/faults', [
+      { kind: 'webhook_duplicate', copies: 3 },
+      { kind: 'webhook_reorder', window: 2, holdMs: 300 },
+    ]);
+    try {
+      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/processing`);
+      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+      const paid = await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+      // Every copy reached the workflow as a signal, and the payment was paid exactly once.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await signalCount(payment.id)).toBeGreaterThanOrEqual(4);
+      const after = await stack.waitForPayment(payment.id, () => true);
+      expect(after.paid_at).toBe(paid.paid_at);
+      expect(after.status).toBe('succeeded');
+    } finally {
+      await stack.sim('/_sim/faults', []);
+    }
+  });
+
+  it('refuses a forged webhook with 400 and changes nothing', async () => {
+    const payment = await createDirect();
+    const body = JSON.stringify({
+      id: `evt_${Date.now()}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: Date.now(),
+      data: {
+        object: {
+          id: payment.payment_intent,
+          object: 'payment_intent',
+          amount: payment.amount,
+          currency: 'IDR',
+          status: 'succeeded',
+          created: Date.now(),
+          metadata: { payment_id: payment.id },
+        },
+      },
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const forged = createHmac('sha256', 'whsec_not_the_secret').update(`${t}.${body}`).digest('hex');
+    for (const signature of [`t=${t},v1=${forged}`, undefined]) {
+      const res = await fetch(`${stack.api.url}/webhooks/wooshpay`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(signature && { 'Wooshpay-Signature': signature }) },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toMatch(/^signature_/);
+    }
+    expect(await signalCount(payment.id)).toBe(0);
+    expect((await stack.call('GET', `/v1/payments/${payment.id}`)).body.status).toBe('requires_action');
+  });
+
+  it('completes by reconciliation when its webhooks never arrive', async () => {
+    stack.api.payments.settings = { ...stack.api.payments.settings, reconcileFirstMs: 1_000, reconcileIntervalMs: 1_000 };
+    try {
+      const payment = await createDirect();
+      await stack.sim('/_sim/faults', { kind: 'webhook_drop' });
+      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+      const paid = await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+      expect(paid.provider_status).toBe('succeeded');
+      expect(await signalCount(payment.id)).toBe(0);
+    } finally {
+      stack.api.payments.settings = { ...stack.api.payments.settings, ...TEST_SETTINGS };
+      await stack.sim('/_sim/faults', []);
+    }
+  });
+
+  it('is canceled on request, at WooshPay too; a paid one is not', async () => {
+    const payment = await createDirect();
+    const canceled = await stack.call('POST', `/v1/payments/${payment.id}/cancel`, { body: { reason: 'shopper changed their mind' } });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body.status).toBe('canceled');
+    const intent = await stack.wooshpay.retrievePaymentIntent(payment.payment_intent);
+    expect(intent.status).toBe('canceled');
+    expect(intent.cancellation_reason).toBe('shopper changed their mind');
+
+    const paidOne = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${paidOne.payment_intent}/succeed`);
+    await stack.waitForPayment(paidOne.id, (p) => p.status === 'succeeded');
+    const refused = await stack.call('POST', `/v1/payments/${paidOne.id}/cancel`, { body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ type: 'state_error' });
+  });
+
+  it('ends failed when the transfer fails, after closing the intent at WooshPay', async () => {
+    const payment = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/fail`);
+    const failed = await stack.waitForPayment(payment.id, (p) => p.status === 'failed');
+    expect(failed.failure).toMatchObject({ code: expect.any(String) });
+    expect((await stack.wooshpay.retrievePaymentIntent(payment.payment_intent)).status).toBe('canceled');
+  });
+
+  it('ends expired when WooshPay cancels the unpaid intent itself', async () => {
+    const payment = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/expire`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'expired');
+  });
+
+  it('expires on its own timer and cancels the intent at WooshPay', async () => {
+    // Through the workflow directly: the intake's minimum expires_in (60 s) is longer than a test should wait.
+    const paymentId = `pay_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const now = Date.now();
+    const op = new WithStartWorkflowOperation(paymentWorkflow, {
+      workflowId: paymentId,
+      taskQueue: stack.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [
+        {
+          request: {
+            paymentId,
+            requestFingerprint: 'fp',
+            intakeId: randomUUID(),
+            amount: 250_000,
+            currency: 'IDR',
+            integration: 'direct',
+            returnUrl: 'https://shop.example/r',
+            metadata: {},
+            expiresAt: now + 2_000,
+            createdAt: now,
+          },
+          settings: TEST_SETTINGS,
+        },
+      ],
+    });
+    const intake = await stack.env.client.workflow.executeUpdateWithStart(createPaymentUpdate, { startWorkflowOperation: op });
+    const final: PaymentRecord = await (await op.workflowHandle()).result();
+    expect(final.status).toBe('expired');
+    expect(final.closed_at).toBeGreaterThanOrEqual(now + 2_000);
+    const intent = await stack.wooshpay.retrievePaymentIntent(intake.payment.payment_intent!);
+    expect(intent.status).toBe('canceled');
+  });
+});
+
+describe('a checkout payment', () => {
+  async function createCheckout(): Promise<any> {
+    const res = await stack.call('POST', '/v1/payments', {
+      idempotencyKey: newKey('co'),
+      body: {
+        amount: 300_000,
+        currency: 'IDR',
+        integration: 'checkout',
+        success_url: 'https://shop.example/ok',
+        cancel_url: 'https://shop.example/no',
+        line_items: [{ name: 'Kopi', unit_amount: 100_000, quantity: 3 }],
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  it('is paid when the session’s intent succeeds', async () => {
+    const payment = await createCheckout();
+    const session = await stack.wooshpay.retrieveCheckoutSession(payment.checkout_session);
+    await stack.sim(`/_sim/payment_intents/${session.payment_intent}/succeed`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+    expect((await stack.wooshpay.retrieveCheckoutSession(payment.checkout_session)).status).toBe('complete');
+  });
+
+  it('ends expired when WooshPay expires the session', async () => {
+    const payment = await createCheckout();
+    await stack.wooshpay.expireCheckoutSession(payment.checkout_session, { idempotencyKey: newKey('expire') });
+    await stack.waitForPayment(payment.id, (p) => p.status === 'expired');
+  });
+});

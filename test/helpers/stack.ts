@@ -1,0 +1,177 @@
+/**
+ * The product wired for a test file: the WooshPay simulator and the intake API on loopback HTTP, a payment
+ * worker with the real activities, all on the run's shared Temporal dev server and a task queue of this
+ * file's own. Nothing is mocked between them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { startApiServer, type ApiServer } from '../../api/server.js';
+import { loadConfig } from '../../config/config.js';
+import { createLogger } from '../../config/logger.js';
+import { createSimulator, type SimulatorOptions } from '../../simulator/index.js';
+import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
+import type { PaymentSettings } from '../../workflows/messages.js';
+import { createPaymentWorker } from '../../worker/worker.js';
+import { bundlePaymentWorkflows, connectTestEnv, uniqueTaskQueue } from '../harness/temporal.js';
+
+export const API_KEY = 'test_api_key_0123456789';
+export const NOTIFY_SECRET = 'notify_secret_0123456789';
+
+/** Short timers so a test sees what production does over minutes and days. */
+export const TEST_SETTINGS: PaymentSettings = {
+  reconcileFirstMs: 60_000,
+  reconcileIntervalMs: 60_000,
+  retentionMs: 60 * 60_000,
+  refundsEnabled: true,
+  refundPollMs: 60_000,
+  disputeReminderLeadMs: 60_000,
+};
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  api: ApiServer;
+  simulatorUrl: string;
+  wooshpay: WooshPayClient;
+  taskQueue: string;
+  worker: Worker;
+  /** Calls the intake API with the test key. */
+  call(method: string, path: string, options?: { body?: unknown; idempotencyKey?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Calls a simulator control endpoint (`/_sim/…`). */
+  sim(path: string, body?: unknown): Promise<any>;
+  /** Polls GET /v1/payments/:id until `predicate` holds. */
+  waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  simulator?: SimulatorOptions;
+  settings?: Partial<PaymentSettings>;
+  createWaitMs?: number;
+}
+
+let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env = await connectTestEnv();
+  sharedBundle ??= bundlePaymentWorkflows();
+  const bundle = await sharedBundle;
+  const taskQueue = uniqueTaskQueue('e2e');
+  const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
+
+  const simulator = createSimulator({ webhookRetryScale: 0.0001, ...options.simulator });
+  const simulatorListening = await simulator.listen(0, '127.0.0.1');
+  const wooshpay = createWooshPayClient({ baseUrl: simulatorListening.url, secretKey, timeoutMs: 5_000 });
+
+  // As an operator would: register the endpoint, keep the secret, then point it at where the API listens.
+  const endpoint = await wooshpay.createWebhookEndpoint(
+    { url: 'http://127.0.0.1:9/webhooks/wooshpay', enabled_events: ['*'] },
+    { idempotencyKey: `endpoint-${taskQueue}` },
+  );
+  const config = loadConfig({
+    PORT: '0',
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    API_KEYS: API_KEY,
+    WOOSHPAY_BASE_URL: simulatorListening.url,
+    WOOSHPAY_SECRET_KEY: secretKey,
+    WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret!,
+    NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
+  });
+  const api = await startApiServer({
+    config,
+    logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    settings: { ...TEST_SETTINGS, ...options.settings },
+    createWaitMs: options.createWaitMs,
+  });
+  await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${taskQueue}` });
+
+  const activities = createActivities({ wooshpay, notifySigningSecret: NOTIFY_SECRET });
+  let worker!: Worker;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createPaymentWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      activities,
+      workflowBundle: bundle,
+      shutdownGraceTime: '2 seconds',
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  await startWorker();
+
+  const call: Stack['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${API_KEY}`, ...opts.headers };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+
+  const sim: Stack['sim'] = async (path, body) => {
+    const res = await fetch(`${simulatorListening.url}${path}`, {
+      method: body === undefined && path.startsWith('/_sim/webhooks') ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? (path.startsWith('/_sim/webhooks') ? undefined : '{}') : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+
+  const waitForPayment: Stack['waitForPayment'] = async (id, predicate, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: any;
+    while (Date.now() < deadline) {
+      const res = await call('GET', `/v1/payments/${id}`);
+      last = res.body;
+      if (res.status === 200 && predicate(last)) return last;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`payment ${id} did not reach the expected state; last seen: ${JSON.stringify(last)}`);
+  };
+
+  return {
+    env,
+    api,
+    simulatorUrl: simulatorListening.url,
+    wooshpay,
+    taskQueue,
+    get worker() {
+      return worker;
+    },
+    call,
+    sim,
+    waitForPayment,
+    stopWorker,
+    startWorker,
+    async close() {
+      await stopWorker().catch(() => undefined);
+      await api.close();
+      await simulatorListening.close();
+      await env.teardown();
+    },
+  };
+}
+
+export function directPayment(overrides: Record<string, unknown> = {}) {
+  return { amount: 1_000_000, currency: 'IDR', return_url: 'https://shop.example/return', ...overrides };
+}
+
+export function newKey(prefix = 'key'): string {
+  return `${prefix}-${randomBytes(8).toString('hex')}`;
+}
