@@ -162,6 +162,7 @@ export const ERROR_CODES = {
   /** §14.1: refunds switched off for `bank_transfer_id`, as the WooshPay page marks them (ours). */
   refundUnsupported: 'refund_unsupported_for_payment_method',
   amountTooLarge: 'amount_too_large',
+  amountTooSmall: 'amount_too_small',
   chargeAlreadyRefunded: 'charge_already_refunded',
   chargeDisputed: 'charge_disputed',
   /** Refund not `pending` for a control transition (ours). */

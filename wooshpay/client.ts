@@ -2,6 +2,7 @@ import ky from 'ky';
 import type { z } from 'zod';
 import { ERROR_CODES, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER } from './assumptions.js';
 import { WooshPayError, errorFromResponse } from './errors.js';
+import { describeInvalidParams } from './params.js';
 import { PATHS, fillPath } from './paths.js';
 import {
   CancelPaymentIntentParamsSchema,
@@ -270,20 +271,15 @@ export type WooshPayClient = ReturnType<typeof createWooshPayClient>;
 function validParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
   const parsed = schema.safeParse(params);
   if (parsed.success) return parsed.data;
-  const [issue] = parsed.error.issues;
+  const { code, param, message } = describeInvalidParams(parsed.error, params);
   throw new WooshPayError({
-    message: `Invalid WooshPay request parameters: ${parsed.error.message}`,
+    message: `Invalid WooshPay request parameters: ${message}`,
     type: 'invalid_request_error',
-    code: issue?.code === 'invalid_type' && issue.input === undefined ? ERROR_CODES.parameterMissing : ERROR_CODES.parameterInvalid,
-    param: issue ? bracketPath(issue.path) : undefined,
+    code,
+    param,
     retryable: false,
     cause: parsed.error,
   });
-}
-
-/** `['line_items', 0, 'price_data']` → `line_items[0][price_data]`, Stripe's way of naming a param. */
-export function bracketPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (i === 0 ? String(key) : `[${String(key)}]`)).join('');
 }
 
 /** List parameters travel as a query string (§14.8), nested objects in bracket notation. */

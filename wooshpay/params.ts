@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIST_LIMIT_MAX } from './assumptions.js';
+import { ERROR_CODES, LIST_LIMIT_MAX } from './assumptions.js';
 import {
   CreatedFilterSchema,
   CurrencySchema,
@@ -199,3 +199,36 @@ export type ListCheckoutSessionsParams = z.input<typeof ListCheckoutSessionsPara
 export type ListChargesParams = z.input<typeof ListChargesParamsSchema>;
 export type ListDisputesParams = z.input<typeof ListDisputesParamsSchema>;
 export type SearchPaymentIntentsParams = z.input<typeof SearchPaymentIntentsParamsSchema>;
+
+export interface InvalidParamsDetail {
+  code: typeof ERROR_CODES.parameterMissing | typeof ERROR_CODES.parameterInvalid;
+  /** Stripe's naming of a nested parameter: `line_items[0][price_data]`. */
+  param: string | undefined;
+  message: string;
+}
+
+/** The first problem in a failed parse, as the 400 error describes it (shared by client and simulator). */
+export function describeInvalidParams(error: z.ZodError, input: unknown): InvalidParamsDetail {
+  const [issue] = error.issues;
+  if (!issue) return { code: ERROR_CODES.parameterInvalid, param: undefined, message: 'Invalid parameters' };
+  const param = issue.path.length > 0 ? bracketPath(issue.path) : undefined;
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+  return {
+    code: missing ? ERROR_CODES.parameterMissing : ERROR_CODES.parameterInvalid,
+    param,
+    message: missing ? `Missing required param: ${param ?? '(body)'}.` : `Invalid ${param ?? 'body'}: ${issue.message}`,
+  };
+}
+
+export function bracketPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (i === 0 ? String(key) : `[${String(key)}]`)).join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

@@ -1,0 +1,30 @@
+/**
+ * Every timer the simulator starts (expiries, auto-settles, webhook retries), so reset and close
+ * can stop them all. Timers are unref'd: a pending webhook retry never keeps a process alive.
+ */
+export class Timers {
+  readonly #pending = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  schedule(delayMs: number, task: () => void | Promise<void>): void {
+    const handle = setTimeout(
+      () => {
+        this.#pending.delete(handle);
+        try {
+          Promise.resolve(task()).catch(this.onError);
+        } catch (error) {
+          this.onError(error);
+        }
+      },
+      Math.max(0, delayMs),
+    );
+    handle.unref();
+    this.#pending.add(handle);
+  }
+
+  clear(): void {
+    for (const handle of this.#pending) clearTimeout(handle);
+    this.#pending.clear();
+  }
+}
