@@ -68,6 +68,8 @@ export interface PaymentSettings {
   continueAsNewAfterEvents?: number;
   /** Default merchant notification endpoint when the payment has none. */
   defaultNotifyUrl?: string;
+  /** Backoff of merchant notification delivery (defaults: 5 s growing to 1 h, for three days). */
+  notificationRetry?: { initialIntervalMs: number; maximumIntervalMs: number };
 }
 
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'resolved_dispute'] as const;

@@ -43,7 +43,7 @@ import {
   type RefundRecord,
   type RefundRequest,
 } from './messages.js';
-import { merchantNotificationWorkflow } from './merchant-notification.js';
+import { DEFAULT_NOTIFICATION_RETRY, merchantNotificationWorkflow } from './merchant-notification.js';
 import {
   applyDisputeState,
   applyIntentState,
@@ -606,7 +606,10 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       try {
         await startChild(merchantNotificationWorkflow, {
           workflowId: `notify-${next.id}`,
-          args: [{ url, eventId: next.id, type: next.type, created: Date.now(), payment: structuredCloneRecord(record) }],
+          args: [
+            { url, eventId: next.id, type: next.type, created: Date.now(), payment: structuredCloneRecord(record) },
+            settings.notificationRetry ?? DEFAULT_NOTIFICATION_RETRY,
+          ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         });

@@ -88,7 +88,7 @@ describe('a direct payment', () => {
         body,
       });
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toMatch(/^signature_/);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^signature_/);
     }
     expect(await signalCount(payment.id)).toBe(0);
     expect((await stack.call('GET', `/v1/payments/${payment.id}`)).body.status).toBe('requires_action');
