@@ -69,6 +69,11 @@ export interface PostOptions extends RequestOptions {
 }
 
 type Query = Record<string, unknown>;
+interface Params {
+  schema: z.ZodType;
+  value: unknown;
+}
+const withSchema = (schema: z.ZodType, value: unknown): Params => ({ schema, value });
 
 const PaymentIntentList = listEnvelope(PaymentIntentSchema);
 const CheckoutSessionList = listEnvelope(CheckoutSessionSchema);
@@ -94,14 +99,19 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
 
   interface Call<S extends z.ZodType> {
     method: 'get' | 'post' | 'delete';
+    /** A PATHS template; `:id` is filled from `id`. */
     path: string;
+    id?: string;
     schema: S;
-    query?: Query | undefined;
-    body?: unknown;
+    /** Query parameters (GET) or JSON body (POST), checked against their schema first. */
+    params?: Params | undefined;
     options: RequestOptions & { idempotencyKey?: string };
   }
 
-  async function request<S extends z.ZodType>({ method, path, schema, query, body, options }: Call<S>) {
+  async function request<S extends z.ZodType>({ method, path: template, id, schema, params, options }: Call<S>) {
+    // Everything is checked inside this async function, so a bad call rejects like any other failure.
+    const path = resolvePath(template, id);
+    const valid = params ? validParams(params.schema, params.value) : undefined;
     const headers: Record<string, string> = {};
     if (method === 'post') {
       if (!options.idempotencyKey) {
@@ -114,6 +124,9 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
       }
       headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
     }
+    // List parameters travel as a query string (§14.8), a POST's as its JSON body.
+    const payload =
+      method === 'post' ? { json: valid ?? {} } : valid === undefined ? {} : { searchParams: toSearchParams(valid as Query) };
     const deadline = AbortSignal.timeout(options.timeoutMs ?? timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
 
@@ -125,8 +138,7 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
         method,
         headers,
         signal,
-        ...(query ? { searchParams: toSearchParams(query) } : {}),
-        ...(body === undefined ? {} : { json: body }),
+        ...payload,
       });
       status = response.status;
       responseHeaders = response.headers;
@@ -154,118 +166,84 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
     return parsed.data;
   }
 
-  const get = <S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}, query?: Query) =>
-    request({ method: 'get', path, schema, query, options });
-  const post = <S extends z.ZodType>(path: string, schema: S, options: PostOptions, body: unknown = {}) =>
-    request({ method: 'post', path, schema, body, options });
+  const get = <S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}, extra: Pick<Call<S>, 'id' | 'params'> = {}) =>
+    request({ method: 'get', path, schema, options, ...extra });
+  const post = <S extends z.ZodType>(path: string, schema: S, options: PostOptions, extra: Pick<Call<S>, 'id' | 'params'> = {}) =>
+    request({ method: 'post', path, schema, options, ...extra });
 
   return {
     createPaymentIntent: (params: CreatePaymentIntentParams, options: PostOptions) =>
-      post(PATHS.paymentIntents, PaymentIntentSchema, options, validParams(CreatePaymentIntentParamsSchema, params)),
+      post(PATHS.paymentIntents, PaymentIntentSchema, options, { params: withSchema(CreatePaymentIntentParamsSchema, params) }),
     retrievePaymentIntent: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.paymentIntent, { id }), PaymentIntentSchema, options),
+      get(PATHS.paymentIntent, PaymentIntentSchema, options, { id }),
     confirmPaymentIntent: (id: string, params: ConfirmPaymentIntentParams, options: PostOptions) =>
-      post(
-        fillPath(PATHS.paymentIntentConfirm, { id }),
-        PaymentIntentSchema,
-        options,
-        validParams(ConfirmPaymentIntentParamsSchema, params),
-      ),
+      post(PATHS.paymentIntentConfirm, PaymentIntentSchema, options, { id, params: withSchema(ConfirmPaymentIntentParamsSchema, params) }),
     cancelPaymentIntent: (id: string, params: CancelPaymentIntentParams, options: PostOptions) =>
-      post(
-        fillPath(PATHS.paymentIntentCancel, { id }),
-        PaymentIntentSchema,
-        options,
-        validParams(CancelPaymentIntentParamsSchema, params),
-      ),
+      post(PATHS.paymentIntentCancel, PaymentIntentSchema, options, { id, params: withSchema(CancelPaymentIntentParamsSchema, params) }),
     listPaymentIntents: (params: ListPaymentIntentsParams = {}, options?: RequestOptions) =>
-      get(PATHS.paymentIntents, PaymentIntentList, options, validParams(ListPaymentIntentsParamsSchema, params)),
+      get(PATHS.paymentIntents, PaymentIntentList, options, { params: withSchema(ListPaymentIntentsParamsSchema, params) }),
     searchPaymentIntents: (params: SearchPaymentIntentsParams, options?: RequestOptions) =>
-      get(
-        PATHS.paymentIntentsSearch,
-        PaymentIntentList,
-        options,
-        validParams(SearchPaymentIntentsParamsSchema, params),
-      ),
+      get(PATHS.paymentIntentsSearch, PaymentIntentList, options, { params: withSchema(SearchPaymentIntentsParamsSchema, params) }),
 
     createCheckoutSession: (params: CreateCheckoutSessionParams, options: PostOptions) =>
-      post(
-        PATHS.checkoutSessions,
-        CheckoutSessionSchema,
-        options,
-        validParams(CreateCheckoutSessionParamsSchema, params),
-      ),
+      post(PATHS.checkoutSessions, CheckoutSessionSchema, options, { params: withSchema(CreateCheckoutSessionParamsSchema, params) }),
     retrieveCheckoutSession: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.checkoutSession, { id }), CheckoutSessionSchema, options),
+      get(PATHS.checkoutSession, CheckoutSessionSchema, options, { id }),
+    /** Also cancels the session's PaymentIntent (§14.12). */
     expireCheckoutSession: (id: string, options: PostOptions) =>
-      post(fillPath(PATHS.checkoutSessionExpire, { id }), CheckoutSessionSchema, options),
+      post(PATHS.checkoutSessionExpire, CheckoutSessionSchema, options, { id }),
     listCheckoutSessionLineItems: (id: string, params: ListParams = {}, options?: RequestOptions) =>
-      get(
-        fillPath(PATHS.checkoutSessionLineItems, { id }),
-        LineItemList,
-        options,
-        validParams(ListParamsSchema, params),
-      ),
+      get(PATHS.checkoutSessionLineItems, LineItemList, options, { id, params: withSchema(ListParamsSchema, params) }),
     listCheckoutSessions: (params: ListCheckoutSessionsParams = {}, options?: RequestOptions) =>
-      get(
-        PATHS.checkoutSessionsList,
-        CheckoutSessionList,
-        options,
-        validParams(ListCheckoutSessionsParamsSchema, params),
-      ),
+      get(PATHS.checkoutSessionsList, CheckoutSessionList, options, { params: withSchema(ListCheckoutSessionsParamsSchema, params) }),
 
     createRefund: (params: CreateRefundParams, options: PostOptions) =>
-      post(PATHS.refunds, RefundSchema, options, validParams(CreateRefundParamsSchema, params)),
-    retrieveRefund: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.refund, { id }), RefundSchema, options),
+      post(PATHS.refunds, RefundSchema, options, { params: withSchema(CreateRefundParamsSchema, params) }),
+    retrieveRefund: (id: string, options?: RequestOptions) => get(PATHS.refund, RefundSchema, options, { id }),
 
-    retrieveCharge: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.charge, { id }), ChargeSchema, options),
+    retrieveCharge: (id: string, options?: RequestOptions) => get(PATHS.charge, ChargeSchema, options, { id }),
     listCharges: (params: ListChargesParams = {}, options?: RequestOptions) =>
-      get(PATHS.chargesList, ChargeList, options, validParams(ListChargesParamsSchema, params)),
+      get(PATHS.chargesList, ChargeList, options, { params: withSchema(ListChargesParamsSchema, params) }),
 
-    retrieveDispute: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.dispute, { id }), DisputeSchema, options),
+    retrieveDispute: (id: string, options?: RequestOptions) => get(PATHS.dispute, DisputeSchema, options, { id }),
     updateDispute: (id: string, params: UpdateDisputeParams, options: PostOptions) =>
-      post(fillPath(PATHS.disputeUpdate, { id }), DisputeSchema, options, validParams(UpdateDisputeParamsSchema, params)),
-    /** Accepts the dispute (it ends `lost`). */
-    closeDispute: (id: string, options: PostOptions) =>
-      post(fillPath(PATHS.disputeClose, { id }), DisputeSchema, options),
+      post(PATHS.disputeUpdate, DisputeSchema, options, { id, params: withSchema(UpdateDisputeParamsSchema, params) }),
+    /** Accepts the dispute: it ends `lost`. */
+    closeDispute: (id: string, options: PostOptions) => post(PATHS.disputeClose, DisputeSchema, options, { id }),
     listDisputes: (params: ListDisputesParams = {}, options?: RequestOptions) =>
-      get(PATHS.disputesList, DisputeList, options, validParams(ListDisputesParamsSchema, params)),
+      get(PATHS.disputesList, DisputeList, options, { params: withSchema(ListDisputesParamsSchema, params) }),
 
-    /** The answer carries `secret`, the only time WooshPay shows it. */
+    /** The answer carries `secret`, the only time WooshPay shows it (§8). */
     createWebhookEndpoint: (params: CreateWebhookEndpointParams, options: PostOptions) =>
-      post(
-        PATHS.webhookEndpoints,
-        WebhookEndpointSchema,
-        options,
-        validParams(CreateWebhookEndpointParamsSchema, params),
-      ),
+      post(PATHS.webhookEndpoints, WebhookEndpointSchema, options, { params: withSchema(CreateWebhookEndpointParamsSchema, params) }),
     listWebhookEndpoints: (params: ListParams = {}, options?: RequestOptions) =>
-      get(PATHS.webhookEndpoints, WebhookEndpointList, options, validParams(ListParamsSchema, params)),
+      get(PATHS.webhookEndpoints, WebhookEndpointList, options, { params: withSchema(ListParamsSchema, params) }),
     retrieveWebhookEndpoint: (id: string, options?: RequestOptions) =>
-      get(fillPath(PATHS.webhookEndpoint, { id }), WebhookEndpointSchema, options),
+      get(PATHS.webhookEndpoint, WebhookEndpointSchema, options, { id }),
     updateWebhookEndpoint: (id: string, params: UpdateWebhookEndpointParams, options: PostOptions) =>
-      post(
-        fillPath(PATHS.webhookEndpointUpdate, { id }),
-        WebhookEndpointSchema,
-        options,
-        validParams(UpdateWebhookEndpointParamsSchema, params),
-      ),
-    deleteWebhookEndpoint: (id: string, options?: RequestOptions) =>
-      request({
-        method: 'delete',
-        path: fillPath(PATHS.webhookEndpointDelete, { id }),
-        schema: DeletedWebhookEndpointSchema,
-        options: options ?? {},
-      }),
+      post(PATHS.webhookEndpointUpdate, WebhookEndpointSchema, options, { id, params: withSchema(UpdateWebhookEndpointParamsSchema, params) }),
+    deleteWebhookEndpoint: (id: string, options: RequestOptions = {}) =>
+      request({ method: 'delete', path: PATHS.webhookEndpointDelete, id, schema: DeletedWebhookEndpointSchema, options }),
 
-    retrieveEvent: (id: string, options?: RequestOptions) => get(fillPath(PATHS.event, { id }), EventSchema, options),
+    retrieveEvent: (id: string, options?: RequestOptions) => get(PATHS.event, EventSchema, options, { id }),
   };
 }
 
 export type WooshPayClient = ReturnType<typeof createWooshPayClient>;
+
+function resolvePath(template: string, id: string | undefined): string {
+  if (id === undefined) return template;
+  if (id === '') {
+    throw new WooshPayError({
+      message: `An id is required for ${template}`,
+      type: 'invalid_request_error',
+      code: ERROR_CODES.parameterMissing,
+      param: 'id',
+      retryable: false,
+    });
+  }
+  return fillPath(template, { id });
+}
 
 /** Parameters are checked before the wire: a bad call is a bug, reported without a round trip. */
 function validParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
@@ -282,7 +260,7 @@ function validParams<S extends z.ZodType>(schema: S, params: unknown): z.output<
   });
 }
 
-/** List parameters travel as a query string (§14.8), nested objects in bracket notation. */
+/** Nested objects in Stripe's bracket notation: `created[gte]=…`. */
 function toSearchParams(query: Query): URLSearchParams {
   const params = new URLSearchParams();
   const add = (key: string, value: unknown): void => {
