@@ -23,7 +23,8 @@ const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$
 /** `host:port`, as Temporal clients take it. */
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
-const EnvSchema = z
+/** Exported for checks that deployment files (docker-compose.yml) set what the app reads. */
+export const EnvSchema = z
   .object({
     NODE_ENV: z.string().optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -62,6 +63,8 @@ const EnvSchema = z
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
 
     METRICS_PORT: port.default(9464),
+    /** A workflow bundle built ahead of time (production images); unset: the worker bundles at start. */
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     // The provider is either fully configured or fully absent (then the embedded simulator is used).
@@ -107,6 +110,7 @@ export interface Config {
     reconcileIntervalSeconds: number;
   };
   metricsPort: number;
+  workflowBundlePath: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +162,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     },
     metricsPort: e.METRICS_PORT,
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
   };
 }

@@ -23,6 +23,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    // Production images bundle the workflows at build time (scripts/bundle-workflows.ts).
+    ...(config.workflowBundlePath && { workflowBundle: { codePath: config.workflowBundlePath } }),
     activities: createActivities({
       wooshpay: createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs }),
       notifySigningSecret: config.payments.notifySigningSecret,
