@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 import type { PaymentSettings } from '../workflows/messages.js';
 import { createApp } from './app.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { PaymentsService } from './payments-service.js';
 import { wooshpayWebhookHandler, type WebhookOutcome } from './webhooks.js';
 
@@ -26,6 +27,7 @@ export function paymentSettingsFromConfig(config: Config): PaymentSettings {
 export interface ApiServer {
   url: string;
   client: Client;
+  metrics: ApiMetrics;
   payments: PaymentsService;
   close(): Promise<void>;
 }
@@ -56,18 +58,23 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
     settings: { ...paymentSettingsFromConfig(config), ...settings },
     createWaitMs,
   });
+  const metrics = createApiMetrics({ processMetrics: true });
   const app = createApp({
     client,
     payments,
     apiKeys,
     logger,
+    metrics,
     webhookHandler: wooshpayWebhookHandler({
       client,
       secrets: () => webhookSecrets,
       toleranceSeconds: config.wooshpay.webhookToleranceSeconds,
       wooshpay,
       logger,
-      onOutcome: onWebhookOutcome,
+      onOutcome: (outcome, eventType) => {
+        metrics.webhookOutcome(outcome, eventType);
+        onWebhookOutcome?.(outcome, eventType);
+      },
     }),
   });
 
@@ -84,6 +91,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
     url,
     client,
     payments,
+    metrics,
     async close() {
       // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
       await new Promise<void>((resolve) => {
