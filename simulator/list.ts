@@ -5,24 +5,29 @@ import { invalidRequest } from './api-error.js';
 
 type ListParams = z.output<typeof ListParamsSchema>;
 
-/** §2.5 on stored objects (oldest first in `items`): newest first, `created` filter, cursors by id. */
+/**
+ * §2.5 on stored objects (oldest first in `items`): newest first unless the list has an order of
+ * its own (a session's line items), `created` filter, cursors by id.
+ */
 export function paginate<T extends { id: string }>(
   items: Iterable<T>,
   params: ListParams,
   url: string,
+  order: 'newest_first' | 'as_stored' = 'newest_first',
 ): ListEnvelope<T> {
-  const newestFirst = [...items].reverse().filter((item) => inCreatedRange(createdOf(item), params.created));
+  const ordered = order === 'newest_first' ? [...items].reverse() : [...items];
+  const selected = ordered.filter((item) => inCreatedRange(createdOf(item), params.created));
   const limit = params.limit ?? LIST_LIMIT_DEFAULT;
   if (params.starting_after !== undefined) {
-    const at = cursorIndex(newestFirst, params.starting_after, 'starting_after');
-    const rest = newestFirst.slice(at + 1);
+    const at = cursorIndex(selected, params.starting_after, 'starting_after');
+    const rest = selected.slice(at + 1);
     return envelope(rest.slice(0, limit), rest.length > limit, url);
   }
   if (params.ending_before !== undefined) {
-    const before = newestFirst.slice(0, cursorIndex(newestFirst, params.ending_before, 'ending_before'));
+    const before = selected.slice(0, cursorIndex(selected, params.ending_before, 'ending_before'));
     return envelope(before.slice(-limit), before.length > limit, url);
   }
-  return envelope(newestFirst.slice(0, limit), newestFirst.length > limit, url);
+  return envelope(selected.slice(0, limit), selected.length > limit, url);
 }
 
 export function envelope<T>(data: T[], hasMore: boolean, url: string): ListEnvelope<T> {

@@ -6,7 +6,7 @@ const DAY_MS = 24 * 60 * 60 * 1_000;
 /** What a test (in process, or over `POST /_sim/settings`) can change about the simulated WooshPay. */
 export const SimulatorSettingsSchema = z.strictObject({
   /** Base of hosted-page URLs; null uses the listen URL (or the request's host when not listening). */
-  publicBaseUrl: z.httpUrl().nullable(),
+  publicBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
   /** Multiplier on the documented webhook retry schedule: 1e-6 runs 72 h in about a quarter second. */
   webhookRetryScale: z.number().positive(),
   /** A delivery unanswered after this is a failed attempt. */

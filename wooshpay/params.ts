@@ -130,8 +130,8 @@ export const UpdateDisputeParamsSchema = z.looseObject({
   submit: z.boolean().optional(),
 });
 
-/** §8: HTTP is allowed for local development URLs. */
-const WebhookUrlSchema = z.httpUrl('Expected an http(s) URL');
+// §8: local development endpoints may be plain HTTP on loopback, which z.httpUrl() (it wants a TLD) refuses.
+const WebhookUrlSchema = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
 
 export const CreateWebhookEndpointParamsSchema = z.looseObject({
   url: WebhookUrlSchema,

@@ -39,7 +39,7 @@ export function getStoredSession(sim: Simulation, id: string): StoredCheckoutSes
 /** A session as WooshPay shows it: with its first page of line items. */
 export function sessionView(sim: Simulation, session: StoredCheckoutSession): CheckoutSession {
   const items = sim.store.lineItems.get(session.id) ?? [];
-  return { ...session, line_items: paginate(items, {}, fillPath(PATHS.checkoutSessionLineItems, { id: session.id })) };
+  return { ...session, line_items: paginate(items, {}, fillPath(PATHS.checkoutSessionLineItems, { id: session.id }), 'as_stored') };
 }
 
 export function createCheckoutSession(sim: Simulation, params: CreateParams, origin: Origin, baseUrl: string): CheckoutSession {
@@ -173,5 +173,5 @@ export function listCheckoutSessions(
 
 export function listLineItems(sim: Simulation, id: string, params: z.output<typeof ListParamsSchema>): ListEnvelope<LineItem> {
   getStoredSession(sim, id);
-  return paginate(sim.store.lineItems.get(id) ?? [], params, fillPath(PATHS.checkoutSessionLineItems, { id }));
+  return paginate(sim.store.lineItems.get(id) ?? [], params, fillPath(PATHS.checkoutSessionLineItems, { id }), 'as_stored');
 }

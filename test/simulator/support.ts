@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createSimulator, type CreateSimulatorOptions, type Simulator } from '../../simulator/index.js';
@@ -60,6 +60,27 @@ export async function startSimulator(options: CreateSimulatorOptions = {}): Prom
   };
 }
 
+/** A GET with a JSON body, as §2.5 documents list parameters (fetch cannot send one). */
+export function getWithJsonBody(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        headers: { Authorization: basicAuth(SECRET_KEY), 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 export function basicAuth(secretKey: string): string {
   return `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
 }
@@ -93,7 +114,7 @@ export interface Receiver {
 /** A merchant's webhook endpoint on loopback that keeps every delivery's exact bytes. */
 export async function startReceiver(): Promise<Receiver> {
   const app = express();
-  const receiver: Receiver = { url: '', deliveries: [], respond: () => 200, close: async () => undefined };
+  const receiver: Receiver = { url: '', deliveries: [], respond: () => 200, close: () => Promise.resolve() };
   app.post('/hook', express.raw({ type: '*/*' }), async (req, res) => {
     const rawBody = req.body as Buffer;
     const delivery = { rawBody, headers: req.headers, event: EventSchema.parse(JSON.parse(rawBody.toString('utf8'))) };

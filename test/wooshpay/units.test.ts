@@ -93,6 +93,6 @@ describe('webhook retry schedule (§10, §14.18)', () => {
     const total = WEBHOOK_RETRY_SCHEDULE_MS.reduce((sum, gap) => sum + gap, 0);
     expect(total).toBeGreaterThan(71 * HOUR);
     expect(total).toBeLessThanOrEqual(72 * HOUR);
-    WEBHOOK_RETRY_SCHEDULE_MS.slice(1).forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(WEBHOOK_RETRY_SCHEDULE_MS[i]!));
+    WEBHOOK_RETRY_SCHEDULE_MS.slice(1).forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(WEBHOOK_RETRY_SCHEDULE_MS[i]));
   });
 });
