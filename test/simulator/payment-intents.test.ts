@@ -88,21 +88,21 @@ describe('PaymentIntents', () => {
     for (let i = 0; i < 5; i++) made.push(await create({ amount: 100_000 + i }));
     const newestFirst = made.map((pi) => pi.id).reverse();
 
-    expect(await sim.client.retrievePaymentIntent(made[0]!.id)).toMatchObject({ id: made[0]!.id, amount: 100_000 });
+    expect(await sim.client.retrievePaymentIntent(made[0].id)).toMatchObject({ id: made[0].id, amount: 100_000 });
     const page1 = await sim.client.listPaymentIntents({ limit: 2 });
     expect(page1).toMatchObject({ object: 'list', url: '/v1/payment_intents', has_more: true });
     expect(page1.data.map((pi) => pi.id)).toEqual(newestFirst.slice(0, 2));
-    const page2 = await sim.client.listPaymentIntents({ limit: 2, starting_after: page1.data[1]!.id });
+    const page2 = await sim.client.listPaymentIntents({ limit: 2, starting_after: page1.data[1].id });
     expect(page2.data.map((pi) => pi.id)).toEqual(newestFirst.slice(2, 4));
-    const page3 = await sim.client.listPaymentIntents({ limit: 2, starting_after: page2.data[1]!.id });
+    const page3 = await sim.client.listPaymentIntents({ limit: 2, starting_after: page2.data[1].id });
     expect(page3).toMatchObject({ has_more: false });
     expect(page3.data.map((pi) => pi.id)).toEqual(newestFirst.slice(4));
-    const back = await sim.client.listPaymentIntents({ limit: 2, ending_before: page3.data[0]!.id });
+    const back = await sim.client.listPaymentIntents({ limit: 2, ending_before: page3.data[0].id });
     expect(back.data.map((pi) => pi.id)).toEqual(newestFirst.slice(2, 4));
 
-    const since = await sim.client.listPaymentIntents({ created: { gte: made[3]!.created } });
+    const since = await sim.client.listPaymentIntents({ created: { gte: made[3].created } });
     expect(since.data.map((pi) => pi.id)).toEqual(expect.arrayContaining(newestFirst.slice(0, 2)));
-    expect(since.data.every((pi) => pi.created >= made[3]!.created)).toBe(true);
+    expect(since.data.every((pi) => pi.created >= made[3].created)).toBe(true);
 
     expect(await failure(sim.client.listPaymentIntents({ starting_after: 'pi_missing' }))).toMatchObject({
       status: 400,
