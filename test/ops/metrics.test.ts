@@ -120,8 +120,8 @@ describe('payment metrics tracker', () => {
   it('does not count again what a run continued from (continue-as-new)', () => {
     const { counts, sink } = counting();
     const tracker = paymentMetricsTracker(LIFE[3], sink);
-    tracker.observe(LIFE[3]!);
-    tracker.observe(LIFE[4]!);
+    tracker.observe(LIFE[3]);
+    tracker.observe(LIFE[4]);
     expect(counts).toEqual(['status:charged_back', 'dispute:lost']);
   });
 });
@@ -155,7 +155,7 @@ describe('worker metrics (Temporal runtime Prometheus exporter)', () => {
       const handle = await env.client.workflow.start(metricsProbe, {
         taskQueue,
         workflowId: `metrics-probe-${taskQueue}`,
-        args: [LIFE[0]!, LIFE.length],
+        args: [LIFE[0], LIFE.length],
       });
       for (const r of LIFE.slice(1)) await handle.executeUpdate(publishUpdate, { args: [r] });
       return handle.result();
