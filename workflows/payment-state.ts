@@ -130,7 +130,8 @@ export function applyIntentState(
   record: PaymentRecord,
   intent: ProviderIntentState,
   now: number,
-  expiryReached: boolean,
+  /** How we were ending the payment when WooshPay reports the intent canceled (our own cancel's echo). */
+  intendedEnding?: UnpaidEnding,
 ): MerchantEvent[] {
   if (record.payment_intent && intent.id !== record.payment_intent) return [];
   record.provider_status = intent.status;
@@ -138,8 +139,8 @@ export function applyIntentState(
     case 'succeeded':
       return markPaid(record, now);
     case 'canceled': {
+      if (intendedEnding) return endUnpaid(record, intendedEnding, now);
       const timedOut =
-        expiryReached ||
         intent.checkout_session_status === 'expired' ||
         intent.cancellation_reason === AUTO_CANCELLATION_REASON ||
         intent.cancellation_reason === CHECKOUT_EXPIRY_CANCELLATION_REASON;

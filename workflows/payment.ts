@@ -150,6 +150,11 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     setCurrentDetails(renderDetails(record));
   }
 
+  /** The ending an intent cancellation means now: the one we asked for, or expiry once the window closed. */
+  function intendedEnding(): UnpaidEnding | undefined {
+    return cancelRequest?.ending ?? (Date.now() >= record.expires_at ? 'expired' : undefined);
+  }
+
   function apply(events: MerchantEvent[]): void {
     emit(events);
     if (transferFailed(record)) cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
@@ -329,7 +334,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
           (event.type === 'payment_intent.processing' && event.data.status === 'processing') ||
           (event.type === 'payment_intent.canceled' && event.data.status === 'canceled') ||
           (event.type === 'payment_intent.payment_failed' && event.data.status === 'requires_payment_method');
-        if (fits && isAwaitingTransfer(record)) apply(applyIntentState(record, event.data, now, now >= record.expires_at));
+        if (fits && isAwaitingTransfer(record)) apply(applyIntentState(record, event.data, now, intendedEnding()));
         else if (!isPaid(record) && !['payment_intent.created', 'payment_intent.requires_action'].includes(event.type)) {
           reconcileRequested = true;
         }
@@ -422,7 +427,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       });
       if (intent) {
         record.payment_intent ??= intent.id;
-        apply(applyIntentState(record, intent, Date.now(), Date.now() >= record.expires_at));
+        apply(applyIntentState(record, intent, Date.now(), intendedEnding()));
       }
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
@@ -454,8 +459,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     cancelAttempted = true;
     const now = Date.now();
-    if (outcome.intent) apply(applyIntentState(record, outcome.intent, now, ending === 'expired'));
-    if (outcome.canceled && isAwaitingTransfer(record)) apply(endUnpaid(record, ending, now));
+    if (outcome.canceled) apply(endUnpaid(record, ending, now));
+    else if (outcome.intent) apply(applyIntentState(record, outcome.intent, now, ending));
     changed = true;
   }
 

@@ -124,7 +124,7 @@ describe('merchant notifications', () => {
       expect(types.filter((t) => t === 'payment.succeeded')).toHaveLength(1);
       expect(types.filter((t) => t === 'refund.succeeded')).toHaveLength(1);
     } finally {
-      await stack.sim('/_sim/faults', []);
+      await stack.clearFaults();
     }
   });
 
@@ -160,12 +160,12 @@ describe('a long-lived payment', () => {
 
       // An old event delivered again to the new run is still a duplicate.
       const history = await stack.env.client.workflow.getHandle(payment.id, firstRun).fetchHistory();
-      const oldSignal = (history.events ?? []).find((e) => e.workflowExecutionSignaledEventAttributes);
-      expect(oldSignal).toBeDefined();
-      const payload = oldSignal!.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!;
-      const oldEvent = JSON.parse(Buffer.from(payload).toString('utf8')) as ProviderEvent;
-      expect(oldEvent.type).toBe('payment_intent.succeeded');
-      await handle.signal(providerEventSignal, oldEvent);
+      const oldEvent = (history.events ?? [])
+        .filter((e) => e.workflowExecutionSignaledEventAttributes)
+        .map((e) => JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as ProviderEvent)
+        .find((e) => e.type === 'payment_intent.succeeded');
+      expect(oldEvent).toBeDefined();
+      await handle.signal(providerEventSignal, oldEvent!);
       const after = await stack.waitForPayment(payment.id, (p) => p.amount_refunded === 600_000);
       expect(after).toMatchObject({ status: 'partially_refunded', amount_refund_pending: 0, paid_at: payment.paid_at });
       expect(after.refunds).toHaveLength(6);

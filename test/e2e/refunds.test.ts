@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await stack.sim('/_sim/settings', { refundAutoSettleMs: 0, refundsSupported: true });
-  await stack.sim('/_sim/faults', []);
+  await stack.clearFaults();
 });
 
 async function paidPayment(amount = 1_000_000): Promise<any> {

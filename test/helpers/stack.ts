@@ -40,6 +40,8 @@ export interface Stack {
   call(method: string, path: string, options?: { body?: unknown; idempotencyKey?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Calls a simulator control endpoint (`/_sim/…`). */
   sim(path: string, body?: unknown): Promise<any>;
+  /** Removes every active simulator fault. */
+  clearFaults(): Promise<void>;
   /** Polls GET /v1/payments/:id until `predicate` holds. */
   waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   stopWorker(): Promise<void>;
@@ -156,6 +158,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     call,
     sim,
+    async clearFaults() {
+      const res = await fetch(`${simulatorListening.url}/_sim/faults`, { method: 'DELETE' });
+      if (!res.ok) throw new Error(`clearing faults answered ${res.status}`);
+    },
     waitForPayment,
     stopWorker,
     startWorker,

@@ -26,7 +26,7 @@ function paidRecord(amount = 1_000): PaymentRecord {
   });
   record.status = 'requires_action';
   record.payment_intent = 'pi_1';
-  applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount, failure: null, cancellation_reason: null }, 5, false);
+  applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount, failure: null, cancellation_reason: null }, 5);
   return record;
 }
 
@@ -73,7 +73,7 @@ describe('payment state rules', () => {
     const record = paidRecord();
     expect(record.status).toBe('succeeded');
     const paidAt = record.paid_at;
-    expect(applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount: 1_000, failure: null, cancellation_reason: null }, 99, false)).toEqual([]);
+    expect(applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount: 1_000, failure: null, cancellation_reason: null }, 99)).toEqual([]);
     expect(record.paid_at).toBe(paidAt);
   });
 
@@ -87,7 +87,7 @@ describe('payment state rules', () => {
     const record = paidRecord();
     record.paid_at = null;
     record.status = 'requires_action';
-    expect(applyIntentState(record, { id: 'pi_other', status: 'succeeded', amount: 1, failure: null, cancellation_reason: null }, 1, false)).toEqual([]);
+    expect(applyIntentState(record, { id: 'pi_other', status: 'succeeded', amount: 1, failure: null, cancellation_reason: null }, 1)).toEqual([]);
     expect(record.status).toBe('requires_action');
   });
 
@@ -99,7 +99,6 @@ describe('payment state rules', () => {
       record,
       { id: 'pi_1', status: 'requires_payment_method', amount: 1_000, failure: { code: 'transfer_failed', message: 'x' }, cancellation_reason: null },
       1,
-      false,
     );
     expect(record.status).toBe('requires_action');
     expect(transferFailed(record)).toBe(true);
@@ -109,8 +108,16 @@ describe('payment state rules', () => {
     const record = paidRecord();
     record.paid_at = null;
     record.status = 'requires_action';
-    applyIntentState(record, { id: 'pi_1', status: 'canceled', amount: 1_000, failure: null, cancellation_reason: 'automatic' }, 1, false);
+    applyIntentState(record, { id: 'pi_1', status: 'canceled', amount: 1_000, failure: null, cancellation_reason: 'automatic' }, 1);
     expect(record.status).toBe('expired');
+  });
+
+  it('ends with the ending we asked for when WooshPay echoes our cancel', () => {
+    const record = paidRecord();
+    record.paid_at = null;
+    record.status = 'requires_action';
+    applyIntentState(record, { id: 'pi_1', status: 'canceled', amount: 1_000, failure: null, cancellation_reason: 'payment_failed' }, 1, 'failed');
+    expect(record.status).toBe('failed');
   });
 
   it('keeps the ledger through reserve, settle and fail, moving the status with it', () => {
