@@ -62,14 +62,12 @@ export const WEBHOOK_TIMEOUT_MS = 10 * SECOND_MS;
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_SECRET_RANDOM_LENGTH = 32;
 
-/** §14.11: how long a stored idempotent response is replayed. */
-export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR_MS;
-
 /**
- * §14.11: only successful (2xx) responses are stored for replay; an error releases the key so the
- * caller can retry it (Stripe stores fewer than all errors; storing none is the simpler reading).
+ * §14.11: how long a stored idempotent response is replayed. Only successful (2xx) responses are
+ * stored; an error releases the key so the same request can be retried (Stripe stores some errors;
+ * storing none is the reading that never pins a transient failure to a key).
  */
-export const IDEMPOTENCY_STORES_ERRORS = false;
+export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR_MS;
 
 /** §2.6: request header naming the idempotency key. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -4,6 +4,7 @@ import {
   AUTO_CANCELLATION_REASON,
   BANK_TRANSFER_REDIRECT_PATH,
   ERROR_CODES,
+  LIST_LIMIT_DEFAULT,
   PAYMENT_INTENT_CANCELABLE_STATUSES,
 } from '../../wooshpay/assumptions.js';
 import { fillPath, PATHS } from '../../wooshpay/paths.js';
@@ -128,7 +129,8 @@ export function confirmPaymentIntent(
 ): PaymentIntent {
   const pi = getPaymentIntent(sim, id);
   expectStatus(pi, ['requires_payment_method', 'requires_confirmation'], 'confirm');
-  const method = chosenMethod(params.payment_method_data?.type ?? (pi.payment_method ? BANK_TRANSFER_ID : undefined), pi.payment_method_types, 'payment_method_data[type]');
+  const attached = pi.payment_method ? BANK_TRANSFER_ID : undefined;
+  const method = chosenMethod(params.payment_method_data?.type ?? attached, pi.payment_method_types, 'payment_method_data[type]');
   if (!method) throw invalidRequest(ERROR_CODES.parameterMissing, 'A payment method is needed to confirm', 'payment_method_data');
   if (params.error_on_requires_action === true || params.error_on_requires_action === 'true') {
     throw invalidRequest(ERROR_CODES.parameterInvalid, 'bank_transfer_id always requires action', 'error_on_requires_action');
@@ -200,7 +202,7 @@ export function searchPaymentIntents(
 ): ListEnvelope<PaymentIntent> {
   const matches = compileSearchQuery(params.query);
   const found = [...sim.store.paymentIntents.values()].reverse().filter(matches);
-  const limit = params.limit ?? 10;
+  const limit = params.limit ?? LIST_LIMIT_DEFAULT;
   return envelope(found.slice(0, limit), found.length > limit, PATHS.paymentIntentsSearch);
 }
 
@@ -292,7 +294,10 @@ function expectStatus(pi: PaymentIntent, allowed: readonly PaymentIntentStatus[]
   }
 }
 
-/** The simulator implements `bank_transfer_id` only; other methods are refused by name. */
+/**
+ * The method a request chooses: named in `payment_method_data`, or the only one allowed. The
+ * simulator implements `bank_transfer_id` only; other methods are refused by name.
+ */
 function chosenMethod(type: string | undefined, allowed: readonly string[] | undefined, param: string): string | undefined {
   const method = type ?? (allowed?.length === 1 ? allowed[0] : undefined);
   if (method !== undefined && method !== BANK_TRANSFER_ID) {

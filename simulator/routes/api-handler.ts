@@ -74,7 +74,7 @@ export function apiHandler(sim: Simulation, operation: (call: ApiCall) => unknow
       }
       send(res, response);
     } finally {
-      // Not completed: an error is not stored (§14.11 reading in assumptions.ts), the key is free again.
+      // Not completed: errors are not stored (IDEMPOTENCY_RETENTION_MS in assumptions.ts), the key is free again.
       claim?.release();
     }
   };
