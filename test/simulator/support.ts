@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import express from 'express';
 import { createSimulator, type CreateSimulatorOptions, type Simulator } from '../../simulator/index.js';
 import {
@@ -181,4 +182,31 @@ export async function failure<E = unknown>(promise: Promise<unknown>): Promise<E
     return error as E;
   }
   throw new Error('Expected the call to fail, and it succeeded');
+}
+
+export interface SimulatorFixture {
+  sim: RunningSimulator;
+  /** Registered for every event type, fresh for each test. */
+  recorder: Recorder;
+}
+
+/**
+ * This file's hooks: one simulator for the file, reset before each test, with a fresh recorder of
+ * every event it delivers. Read `sim` and `recorder` inside tests (they are set by the hooks).
+ */
+export function useSimulator(options: CreateSimulatorOptions = {}): SimulatorFixture {
+  const fixture = {} as SimulatorFixture;
+  beforeAll(async () => {
+    fixture.sim = await startSimulator(options);
+  });
+  beforeEach(async () => {
+    fixture.sim.simulator.reset();
+    await (fixture.recorder as Recorder | undefined)?.close();
+    fixture.recorder = await startRecorder(fixture.sim.client);
+  });
+  afterAll(async () => {
+    await (fixture.recorder as Recorder | undefined)?.close();
+    await fixture.sim.close();
+  });
+  return fixture;
 }
