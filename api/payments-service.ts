@@ -210,7 +210,7 @@ export class PaymentsService {
 
   async cancel(paymentId: string, reason: string | undefined): Promise<PaymentRecord> {
     try {
-      return await this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] });
+      return await this.update(() => this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] }));
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
@@ -219,10 +219,12 @@ export class PaymentsService {
   async refund(paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<RefundRecord> {
     const refundId = idFromKey('re', 'refund', paymentId, idempotencyKey);
     try {
-      const refund = await this.handle(paymentId).executeUpdate(refundUpdate, {
-        updateId: `refund:${refundId}`,
-        args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
-      });
+      const refund = await this.update(() =>
+        this.handle(paymentId).executeUpdate(refundUpdate, {
+          updateId: `refund:${refundId}`,
+          args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
+        }),
+      );
       const sameBody =
         (body.amount === undefined || body.amount === refund.amount) &&
         (body.reason === undefined || body.reason === refund.reason);
@@ -235,7 +237,7 @@ export class PaymentsService {
 
   async submitDisputeEvidence(paymentId: string, evidence: Record<string, string>, submit: boolean): Promise<DisputeRecord> {
     try {
-      return await this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] });
+      return await this.update(() => this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] }));
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
@@ -243,7 +245,7 @@ export class PaymentsService {
 
   async acceptDispute(paymentId: string): Promise<DisputeRecord> {
     try {
-      return await this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] });
+      return await this.update(() => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] }));
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
@@ -281,6 +283,21 @@ export class PaymentsService {
         });
       }
       throw translateTemporalError(err);
+    }
+  }
+
+  /**
+   * An update can lose a race with the end of a run (continue-as-new hands the payment to a new run); it is
+   * sent again, which is safe because every update that changes money carries its own idempotent id.
+   */
+  private async update<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (err) {
+        const cutOff = err instanceof WorkflowUpdateFailedError && /completed before the Update completed/i.test(err.cause?.message ?? err.message);
+        if (!cutOff || attempt >= 3) throw err;
+      }
     }
   }
 

@@ -298,7 +298,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       reject(PaymentErrorType.RefundNotSupported, 'Refunds are not enabled for bank_transfer_id on this account.');
     }
     if (hasOpenDispute(record)) reject(PaymentErrorType.InvalidState, 'Refunds are refused while a dispute is open.');
-    if (record.status !== 'succeeded' && record.status !== 'partially_refunded') {
+    // A fully refunded payment is paid with nothing left: that is answered by the amount check below.
+    if (!['succeeded', 'partially_refunded', 'refunded'].includes(record.status)) {
       reject(PaymentErrorType.InvalidState, `Only a paid payment can be refunded; this one is ${record.status}.`);
     }
     if (req.reason !== undefined && !(REFUND_REASONS as readonly string[]).includes(req.reason)) {
@@ -567,9 +568,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       if (!busy && Date.now() >= retentionEndsAt) return;
 
       if (shouldContinueAsNew()) {
-        await Promise.all(refundsInFlight.values());
-        await condition(allHandlersFinished);
-        await flushNotifications();
+        await quiesce();
         await continueAsNew<typeof paymentWorkflow>({
           request,
           settings,
@@ -625,6 +624,18 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
   }
 
+  /**
+   * Waits until no handler, refund call or notification is left, sending notifications as they come. The
+   * caller ends the run right after, with no await in between, so nothing accepted can be cut off.
+   */
+  async function quiesce(): Promise<void> {
+    for (;;) {
+      await flushNotifications();
+      if (allHandlersFinished() && refundsInFlight.size === 0 && outbox.length === 0) return;
+      await condition(() => outbox.length > 0 || (allHandlersFinished() && refundsInFlight.size === 0));
+    }
+  }
+
   // ---- The payment's life ------------------------------------------------------------------------------
 
   publish();
@@ -634,9 +645,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   await flushNotifications();
   if (isPaid(record)) await ownPaidPayment();
 
-  await Promise.all(refundsInFlight.values());
-  await condition(allHandlersFinished);
-  await flushNotifications();
+  await quiesce();
   return record;
 }
 

@@ -101,14 +101,17 @@ export function interpolate(value: string, env: Record<string, string | undefine
   });
 }
 
+/** The file without its comment lines, which compose does not interpolate. */
+const uncommented = (text: string) => text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+
 /** Variables compose refuses to run without (`${VAR:?…}` / `${VAR?…}`), anywhere in the file. */
 export function requiredVariables(text = read('docker-compose.yml')): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((m) => m[1]))].sort();
+  return [...new Set([...uncommented(text).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((m) => m[1]))].sort();
 }
 
 /** Every `${VAR…}` the file reads. */
 export function referencedVariables(text = read('docker-compose.yml')): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
+  return [...new Set([...uncommented(text).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
 }
 
 /** A service's environment as written (not interpolated). */
