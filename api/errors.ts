@@ -55,7 +55,7 @@ export class ApiError extends Error {
 
 /** The first zod issue as a 400 naming the offending parameter. */
 export function invalidRequest(error: z.ZodError, prefix = ''): ApiError {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   const param = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   const message = param ? `${param}: ${issue.message}` : issue.message;
   const code = issue.code === 'unrecognized_keys' ? 'parameter_unknown' : param ? 'parameter_invalid' : 'invalid_request';

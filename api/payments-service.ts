@@ -277,7 +277,7 @@ export class PaymentsService {
       const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
       return { data, has_more: next !== null, next_cursor: next };
     } catch (err) {
-      if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
+      if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.INVALID_ARGUMENT) {
         throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
           param: 'starting_after',
         });
@@ -384,10 +384,11 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
     });
   }
   if (isGrpcServiceError(err)) {
-    if (err.code === grpcStatus.NOT_FOUND) {
+    const code = Number(err.code);
+    if (code === grpcStatus.NOT_FOUND) {
       return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
     }
-    if (err.code === grpcStatus.UNAVAILABLE || err.code === grpcStatus.DEADLINE_EXCEEDED) {
+    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED) {
       return new ApiError(503, 'api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.', {
         retryAfterSeconds: 2,
       });

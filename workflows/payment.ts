@@ -130,7 +130,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   /** Keeps the UI's view (search attributes, details) in step with the record, writing only what changed. */
   function publish(): void {
-    const wanted: [typeof PaymentStatus | typeof WooshPayIntentId | typeof DisputeStatus, string | null][] = [
+    // All three are keyword attributes, so they share one key type.
+    const wanted: [typeof PaymentStatus, string | null][] = [
       [PaymentStatus, record.status],
       [WooshPayIntentId, record.payment_intent],
       [DisputeStatus, record.dispute?.status ?? null],

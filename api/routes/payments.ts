@@ -14,7 +14,7 @@ import {
 function idempotencyKey(req: Request): string {
   const parsed = IdempotencyKeySchema.safeParse(req.get('idempotency-key'));
   if (!parsed.success) {
-    throw new ApiError(400, 'invalid_request_error', 'idempotency_key_missing', parsed.error.issues[0]!.message, {
+    throw new ApiError(400, 'invalid_request_error', 'idempotency_key_missing', parsed.error.issues[0].message, {
       param: 'Idempotency-Key',
     });
   }

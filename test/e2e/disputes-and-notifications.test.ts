@@ -110,11 +110,11 @@ describe('merchant notifications', () => {
       const [succeeded] = (await receiver.waitFor(() => notificationsFor(payment.id).some((n) => n.body.type === 'payment.succeeded')))
         .filter((n) => n.body.data.object.id === payment.id);
       expect(receiver.attempts - attemptsBefore).toBeGreaterThanOrEqual(4);
-      expect(succeeded!.body).toMatchObject({ id: `${payment.id}.payment.succeeded`, type: 'payment.succeeded' });
-      expect(succeeded!.body.data.object).toMatchObject({ id: payment.id, status: 'succeeded' });
-      const header = succeeded!.headers[NOTIFICATION_SIGNATURE_HEADER.toLowerCase()];
-      expect(() => verifyWebhookSignature({ rawBody: succeeded!.rawBody, header, secrets: [NOTIFY_SECRET] })).not.toThrow();
-      expect(() => verifyWebhookSignature({ rawBody: succeeded!.rawBody, header, secrets: ['another_secret_123'] })).toThrow();
+      expect(succeeded.body).toMatchObject({ id: `${payment.id}.payment.succeeded`, type: 'payment.succeeded' });
+      expect(succeeded.body.data.object).toMatchObject({ id: payment.id, status: 'succeeded' });
+      const header = succeeded.headers[NOTIFICATION_SIGNATURE_HEADER.toLowerCase()];
+      expect(() => verifyWebhookSignature({ rawBody: succeeded.rawBody, header, secrets: [NOTIFY_SECRET] })).not.toThrow();
+      expect(() => verifyWebhookSignature({ rawBody: succeeded.rawBody, header, secrets: ['another_secret_123'] })).toThrow();
 
       // A refund produces its own event; nothing is sent twice despite duplicated webhooks.
       await stack.call('POST', `/v1/payments/${payment.id}/refunds`, { idempotencyKey: newKey(), body: { amount: 1_000 } });
@@ -162,7 +162,7 @@ describe('a long-lived payment', () => {
       const history = await stack.env.client.workflow.getHandle(payment.id, firstRun).fetchHistory();
       const oldEvent = (history.events ?? [])
         .filter((e) => e.workflowExecutionSignaledEventAttributes)
-        .map((e) => JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as ProviderEvent)
+        .map((e) => JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString('utf8')) as ProviderEvent)
         .find((e) => e.type === 'payment_intent.succeeded');
       expect(oldEvent).toBeDefined();
       await handle.signal(providerEventSignal, oldEvent!);

@@ -29,7 +29,7 @@ async function signaledTypes(paymentId: string): Promise<string[]> {
   const history = await stack.env.client.workflow.getHandle(paymentId).fetchHistory();
   return (history.events ?? [])
     .filter((e) => e.workflowExecutionSignaledEventAttributes)
-    .map((e) => (JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as { type: string }).type);
+    .map((e) => (JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString('utf8')) as { type: string }).type);
 }
 
 describe('a direct payment', () => {

@@ -102,7 +102,7 @@ describe('paymentWorkflow', () => {
       expect(final.status).toBe('succeeded');
       expect(final.paid_at).not.toBeNull();
       expect(provider.createCalls).toHaveLength(1);
-      expect(provider.createCalls[0]!.idempotencyKey).toBe(`${req.paymentId}:create`);
+      expect(provider.createCalls[0].idempotencyKey).toBe(`${req.paymentId}:create`);
     });
   });
 
