@@ -13,7 +13,7 @@ import { createLogger } from '../config/logger.js';
 import { createSimulator } from '../simulator/index.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 import { startWorker } from '../worker/run.js';
-import { installRuntime } from '../worker/runtime.js';
+import { installRuntime, metricsBindAddress } from '../worker/runtime.js';
 import { startDevServer } from './dev-server.js';
 
 const logger = createLogger('start');
@@ -26,8 +26,11 @@ async function main(): Promise<void> {
   env.NOTIFY_SIGNING_SECRET ||= `notify_${randomBytes(18).toString('base64url')}`;
   let config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true });
+  // Before anything touches Temporal's native runtime (the dev server launcher does).
+  installRuntime(logger, { handleSignals: false, metricsBindAddress: metricsBindAddress(config) });
 
   let temporalAddress = config.temporal.address;
+  const embeddedTemporal = !temporalAddress;
   if (!temporalAddress) {
     const server: TestWorkflowEnvironment = await startDevServer({
       port: config.temporal.devServerPort,
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
   const apiHost = config.api.host;
   const publicBaseUrl = config.api.publicBaseUrl ?? `http://${apiHost}:${config.api.port}`;
   if (!config.wooshpay.baseUrl) {
-    const simulator = createSimulator({ webhookRetryScale: 1 / 60 });
+    // Webhook retries a minute apart instead of an hour; refunds settle a few seconds after they are made.
+    const simulator = createSimulator({ webhookRetryScale: 1 / 60, refundAutoSettleMs: 3_000 });
     const listening = await simulator.listen(config.simulator.port, '127.0.0.1');
     stops.unshift({ name: 'simulator', stop: () => listening.close() });
     env.WOOSHPAY_BASE_URL = listening.url;
@@ -61,25 +65,25 @@ async function main(): Promise<void> {
   env.TEMPORAL_ADDRESS = temporalAddress;
   config = loadConfig(env);
 
-  installRuntime(logger, { handleSignals: false });
   const worker = await startWorker(config, logger.child({ role: 'worker' }));
   stops.unshift({ name: 'worker', stop: () => worker.shutdown() });
   const api = await startApiServer({ config, logger: logger.child({ role: 'api' }) });
   stops.unshift({ name: 'api', stop: () => api.close() });
 
-  printBanner(config, api.url, !process.env.API_KEYS);
+  printBanner(config, api.url, !process.env.API_KEYS, embeddedTemporal);
 }
 
-function printBanner(config: Config, apiUrl: string, generatedKey: boolean): void {
-  const uiUrl = config.temporal.address ? '(your Temporal UI)' : `http://127.0.0.1:${config.temporal.uiPort}`;
+function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embeddedTemporal: boolean): void {
+  const uiUrl = embeddedTemporal ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the UI of your Temporal)';
   const lines = [
     '',
     'WooshPay bank-transfer payments are running',
     `  API          ${apiUrl}   (POST /v1/payments, GET /readyz)`,
     `  Temporal UI  ${uiUrl}`,
-    `  Temporal     ${config.temporal.address}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
+    `  Temporal     ${config.temporal.address}${embeddedTemporal ? ' (embedded dev server, data in ' + config.dataDir + ')' : ''}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
     `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
     `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
+    `  Metrics      API ${apiUrl}/metrics · worker http://${metricsBindAddress(config)}/metrics`,
     '',
     'Try:',
     `  curl -s -X POST ${apiUrl}/v1/payments -H "Authorization: Bearer ${generatedKey ? config.api.apiKeys![0] : '$API_KEY'}" \\`,

@@ -44,6 +44,7 @@ import {
   type RefundRequest,
 } from './messages.js';
 import { DEFAULT_NOTIFICATION_RETRY, merchantNotificationWorkflow } from './merchant-notification.js';
+import { paymentMetricsTracker } from './payment-metrics.js';
 import {
   applyDisputeState,
   applyIntentState,
@@ -117,6 +118,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   const refundsInFlight = new Map<string, Promise<void>>();
   const outbox: MerchantEvent[] = [];
   const upserted: Record<string, string | number | null> = {};
+  const metrics = paymentMetricsTracker(carried?.record);
 
   // ---- Effects ---------------------------------------------------------------------------------------
 
@@ -149,6 +151,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
     setCurrentDetails(renderDetails(record));
+    // Here, next to the upsert: a task that issues a command is never re-run as new code, so counts stay exact.
+    metrics.observe(record);
   }
 
   /** The ending an intent cancellation means now: the one we asked for, or expiry once the window closed. */
