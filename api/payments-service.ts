@@ -43,6 +43,20 @@ import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody, type CreateRefundBo
 /** gRPC status codes we act on (from the gRPC spec), without depending on grpc-js directly. */
 const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
 
+/** The gRPC status behind an error, looking through the client's wrappers (ServiceError and causes). */
+export function grpcCodeOf(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return Number(e.code);
+  }
+  return undefined;
+}
+
+/** Temporal could not be reached (down, or slower than our deadline): a retry later can succeed. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  const code = grpcCodeOf(err);
+  return code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED;
+}
+
 /** How long the intake waits for WooshPay to create the payment before answering "retry later". */
 const DEFAULT_CREATE_WAIT_MS = 25_000;
 
@@ -277,7 +291,7 @@ export class PaymentsService {
       const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
       return { data, has_more: next !== null, next_cursor: next };
     } catch (err) {
-      if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.INVALID_ARGUMENT) {
+      if (grpcCodeOf(err) === grpcStatus.INVALID_ARGUMENT) {
         throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
           param: 'starting_after',
         });
@@ -383,12 +397,12 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
       retryAfterSeconds: 2,
     });
   }
-  if (isGrpcServiceError(err)) {
-    const code = Number(err.code);
+  const code = grpcCodeOf(err);
+  if (code !== undefined) {
     if (code === grpcStatus.NOT_FOUND) {
       return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
     }
-    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED) {
+    if (isTemporalUnavailable(err)) {
       return new ApiError(503, 'api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.', {
         retryAfterSeconds: 2,
       });

@@ -3,7 +3,7 @@
  * accepted the signal (it is then durable in the payment's history); 503 when Temporal or WooshPay cannot be
  * reached, so WooshPay delivers again; 400 for a bad signature or body, which changes nothing.
  */
-import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { PAYMENT_ID_METADATA_KEY, providerEvent } from '../activities/provider-state.js';
@@ -18,7 +18,11 @@ import {
 } from '../wooshpay/index.js';
 import { providerEventSignal } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
+import { isTemporalUnavailable } from './payments-service.js';
 import { PaymentIdSchema } from './schemas.js';
+
+/** How long a delivery may wait for Temporal to take the signal. */
+const SIGNAL_DEADLINE_MS = 5_000;
 
 /** The event families the payment workflow acts on; others are acknowledged and logged. */
 const HANDLED_EVENT_PREFIXES = ['payment_intent.', 'checkout.session.', 'charge.refund.', 'charge.dispute.'];
@@ -88,7 +92,10 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
         log.info('webhook acknowledged: belongs to no payment of ours');
         return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
-      await client.workflow.getHandle(paymentId).signal(providerEventSignal, providerEvent(event));
+      // WooshPay gives a delivery 10 s; past our deadline it is better to say 503 and let WooshPay retry.
+      await client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+        client.workflow.getHandle(paymentId).signal(providerEventSignal, providerEvent(event)),
+      );
       log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
       return finish('delivered', 200, { received: true }, event.type);
     } catch (err) {
@@ -100,7 +107,7 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
         log.info('webhook acknowledged: payment closed or unknown');
         return finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type);
       }
-      const unavailable = isGrpcServiceError(err) || (err as { retryable?: boolean }).retryable === true;
+      const unavailable = isTemporalUnavailable(err) || (err instanceof WooshPayError && err.retryable);
       log.error({ err }, 'webhook not delivered; WooshPay will retry');
       if (unavailable) {
         options.onOutcome?.('unavailable', event.type);
