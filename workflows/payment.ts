@@ -473,7 +473,9 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   async function awaitTransfer(): Promise<void> {
     let nextPollAt = Date.now() + settings.reconcileFirstMs;
     while (isAwaitingTransfer(record)) {
-      const wakeAt = Math.min(nextPollAt, record.expires_at);
+      if (!cancelRequest && shouldContinueAsNew()) await continueAsNewNow();
+      // Past expires_at (a transfer still clearing), only the poll wakes us; otherwise the earlier of the two.
+      const wakeAt = Date.now() < record.expires_at ? Math.min(nextPollAt, record.expires_at) : nextPollAt;
       changed = false;
       await condition(
         () => changed || reconcileRequested || cancelRequest !== null || !isAwaitingTransfer(record),
@@ -548,7 +550,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       apply([{ id: `${dispute.id}.dispute.evidence_due_soon`, type: 'dispute.evidence_due_soon' }]);
     }
     if (now >= dispute.evidence_due_by) {
-      if (markDisputePastDue(record)) apply([]);
+      // Past due means the deadline passed without evidence; submitted evidence is under WooshPay's review.
+      if (!dispute.evidence_submitted && markDisputePastDue(record)) apply([]);
       return null;
     }
     return now < remindAt ? remindAt : dispute.evidence_due_by;
@@ -572,20 +575,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       const busy = pendingRefund || hasOpenDispute(record) || refundsInFlight.size > 0;
       if (!busy && Date.now() >= retentionEndsAt) return;
 
-      if (shouldContinueAsNew()) {
-        await quiesce();
-        await continueAsNew<typeof paymentWorkflow>({
-          request,
-          settings,
-          carried: {
-            record,
-            seenEventIds: [...seenEventIds],
-            emittedEventIds: [...emittedEventIds],
-            retentionEndsAt,
-            reminderSentFor,
-          },
-        });
-      }
+      if (shouldContinueAsNew()) await continueAsNewNow();
 
       const wakeAt = Math.min(
         busy ? Number.MAX_SAFE_INTEGER : retentionEndsAt,
@@ -627,6 +617,22 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
         log.info('Merchant notification already started', { eventId: next.id, error: (err as Error).message });
       }
     }
+  }
+
+  /** Hands the payment to a fresh run, with its record and its memory of events and notifications. */
+  async function continueAsNewNow(): Promise<never> {
+    await quiesce();
+    return continueAsNew<typeof paymentWorkflow>({
+      request,
+      settings,
+      carried: {
+        record,
+        seenEventIds: [...seenEventIds],
+        emittedEventIds: [...emittedEventIds],
+        retentionEndsAt,
+        reminderSentFor,
+      },
+    });
   }
 
   /**

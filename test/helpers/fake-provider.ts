@@ -12,9 +12,13 @@ export class FakeProvider {
   refunds = new Map<string, ProviderRefundState>();
   createCalls: CreateIntentInput[] = [];
   cancelCalls: string[] = [];
+  /** The intent's status at each cancel attempt. */
+  cancelStatuses: string[] = [];
   notifications: MerchantNotificationInput[] = [];
   /** Set to make the next create fail with this WooshPay refusal. */
   rejectCreate: { code: string; message: string } | null = null;
+  /** The status WooshPay gives a new intent (e.g. `processing`: the shopper's transfer is already clearing). */
+  initialStatus = 'requires_action';
   /** Called on cancel before it takes effect, to script races (e.g. the transfer lands first). */
   beforeCancel: ((intent: ProviderIntentState) => void) | null = null;
   private seq = 0;
@@ -38,8 +42,8 @@ export class FakeProvider {
         const existing = [...this.intents.values()].find((i) => i.id === `pi_${input.idempotencyKey}`);
         if (existing) return { paymentIntentId: existing.id, redirectUrl: `https://pay.test/${existing.id}`, status: existing.status };
         const id = `pi_${input.idempotencyKey}`;
-        this.intents.set(id, { id, status: 'requires_action', amount: input.amount, failure: null, cancellation_reason: null });
-        return { paymentIntentId: id, redirectUrl: `https://pay.test/${id}`, status: 'requires_action' };
+        this.intents.set(id, { id, status: this.initialStatus, amount: input.amount, failure: null, cancellation_reason: null });
+        return { paymentIntentId: id, redirectUrl: `https://pay.test/${id}`, status: this.initialStatus };
       },
       createCheckoutSession: async () => {
         throw ApplicationFailure.create({ message: 'checkout not scripted', nonRetryable: true });
@@ -49,6 +53,7 @@ export class FakeProvider {
         const intent = this.intents.get(input.paymentIntentId!)!;
         this.cancelCalls.push(intent.id);
         this.beforeCancel?.(intent);
+        this.cancelStatuses.push(intent.status);
         if (intent.status === 'requires_action') {
           intent.status = 'canceled';
           intent.cancellation_reason = input.reason;

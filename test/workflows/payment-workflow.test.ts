@@ -148,4 +148,44 @@ describe('paymentWorkflow', () => {
       expect(await handle.query(getPaymentQuery)).toMatchObject({ status: 'failed' });
     });
   });
+
+  it('keeps waiting, polling calmly, while a transfer still clears past expires_at', async () => {
+    const provider = new FakeProvider();
+    provider.initialStatus = 'processing';
+    await withWorker(provider, async (taskQueue) => {
+      const req = request({ expiresAt: Date.now() + 1_000 });
+      const { op, result } = start(taskQueue, req, { reconcileFirstMs: 500, reconcileIntervalMs: 1_000 });
+      const intake = await result;
+      const handle = await op.workflowHandle();
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect((await handle.query(getPaymentQuery)).status).toBe('requires_action');
+      provider.succeed(intake.payment.payment_intent!);
+      const final = await handle.result();
+      expect(final.status).toBe('succeeded');
+      // Never canceled while clearing, and about one timer per poll, not a spin.
+      expect(provider.cancelStatuses.filter((s) => s !== 'processing')).toEqual([]);
+      const history = await handle.fetchHistory();
+      const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length;
+      expect(timers).toBeLessThan(20);
+    });
+  });
+
+  it('continues as new while waiting for a long transfer window, then is paid once', async () => {
+    const provider = new FakeProvider();
+    await withWorker(provider, async (taskQueue) => {
+      const req = request({ expiresAt: Date.now() + 600_000 });
+      const { op, result } = start(taskQueue, req, { reconcileFirstMs: 100, reconcileIntervalMs: 100, continueAsNewAfterEvents: 30 });
+      const intake = await result;
+      const handle = await op.workflowHandle();
+      const firstRun = handle.firstExecutionRunId;
+      for (let i = 0; i < 100 && (await handle.describe()).runId === firstRun; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await handle.describe()).runId).not.toBe(firstRun);
+      provider.succeed(intake.payment.payment_intent!);
+      const latest = env.client.workflow.getHandle(req.paymentId);
+      const final = await latest.result();
+      expect(final).toMatchObject({ status: 'succeeded', payment_intent: intake.payment.payment_intent });
+      expect(provider.createCalls).toHaveLength(1);
+      expect(provider.notifications.filter((n) => n.type === 'payment.succeeded').length).toBeLessThanOrEqual(1);
+    });
+  });
 });
