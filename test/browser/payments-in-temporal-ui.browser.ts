@@ -59,6 +59,9 @@ beforeAll(async () => {
   if (!url) throw new Error('TEMPORAL_TEST_UI_URL is unset: run this through `npm run test:browser`.');
   uiUrl = url;
   await mkdir(SCREENSHOTS, { recursive: true });
+  // The browser first: without Chromium there is no point starting the rest.
+  browser = await launchChromium();
+  page = browser.page;
 
   stack = await startStack();
   const orderId = newKey('order');
@@ -76,15 +79,15 @@ beforeAll(async () => {
   awaiting = { id: left.id };
   await waitForVisibility('PaymentStatus="succeeded"', paid.id);
   await waitForVisibility('PaymentStatus="requires_action"', awaiting.id);
-
-  browser = await launchChromium();
-  page = browser.page;
 });
 
 afterAll(async () => {
-  // Each step on its own, so a failure in one still runs the others.
-  await browser?.close();
-  await stack?.close();
+  // Also after a failed beforeAll; the dev server itself is stopped by global-teardown.js.
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.close();
+  }
 });
 
 describe('the Temporal Web UI', () => {
