@@ -76,6 +76,8 @@ export interface CarriedState {
   emittedEventIds: string[];
   retentionEndsAt: number | null;
   reminderSentFor: string | null;
+  /** Notifications queued but not yet handed to their child workflow when the run ended. */
+  pendingNotifications?: MerchantEvent[];
 }
 
 export interface PaymentWorkflowInput {
@@ -116,7 +118,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   let cancelAttempted = false;
   let changed = false;
   const refundsInFlight = new Map<string, Promise<void>>();
-  const outbox: MerchantEvent[] = [];
+  const outbox: MerchantEvent[] = [...(carried?.pendingNotifications ?? [])];
   const upserted: Record<string, string | number | null> = {};
   const metrics = paymentMetricsTracker(carried?.record);
 
@@ -619,9 +621,17 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
   }
 
-  /** Hands the payment to a fresh run, with its record and its memory of events and notifications. */
+  /**
+   * Hands the payment to a fresh run, with its record, its memory of events and notifications, and the
+   * notifications still queued. It waits for handlers and refund calls only: waiting for the queue to drain
+   * too could be postponed forever by a steady stream of refunds, each queueing a notification.
+   */
   async function continueAsNewNow(): Promise<never> {
-    await quiesce();
+    await Promise.all(refundsInFlight.values());
+    await flushNotifications();
+    // Nothing may be awaited between this condition and continueAsNew: an update accepted in between would
+    // be cut off by the end of the run.
+    await condition(() => allHandlersFinished() && refundsInFlight.size === 0);
     return continueAsNew<typeof paymentWorkflow>({
       request,
       settings,
@@ -631,13 +641,14 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
         emittedEventIds: [...emittedEventIds],
         retentionEndsAt,
         reminderSentFor,
+        pendingNotifications: [...outbox],
       },
     });
   }
 
   /**
-   * Waits until no handler, refund call or notification is left, sending notifications as they come. The
-   * caller ends the run right after, with no await in between, so nothing accepted can be cut off.
+   * Before the payment closes: waits until no handler, refund call or notification is left, sending
+   * notifications as they come. The run ends right after, with no await in between.
    */
   async function quiesce(): Promise<void> {
     for (;;) {
@@ -650,6 +661,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   // ---- The payment's life ------------------------------------------------------------------------------
 
   publish();
+  await flushNotifications();
   if (record.status === 'processing') await createAtProvider();
   await flushNotifications();
   if (isAwaitingTransfer(record)) await awaitTransfer();

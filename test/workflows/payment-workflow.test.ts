@@ -177,7 +177,7 @@ describe('paymentWorkflow', () => {
       const { op, result } = start(taskQueue, req, { reconcileFirstMs: 100, reconcileIntervalMs: 100, continueAsNewAfterEvents: 30 });
       const intake = await result;
       const handle = await op.workflowHandle();
-      const firstRun = handle.firstExecutionRunId;
+      const firstRun = (await handle.describe()).runId;
       for (let i = 0; i < 100 && (await handle.describe()).runId === firstRun; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await handle.describe()).runId).not.toBe(firstRun);
       provider.succeed(intake.payment.payment_intent!);
