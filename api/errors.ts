@@ -59,7 +59,8 @@ export function invalidRequest(error: z.ZodError, prefix = ''): ApiError {
   const param = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   const message = param ? `${param}: ${issue.message}` : issue.message;
   const code = issue.code === 'unrecognized_keys' ? 'parameter_unknown' : param ? 'parameter_invalid' : 'invalid_request';
-  const unknown = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys[0] : undefined;
+  // An unknown key is named with where it sits (`evidence.product_descripton`), a top-level one alone (`amuont`).
+  const unknown = issue.code === 'unrecognized_keys' ? [param, (issue as { keys: string[] }).keys[0]].filter(Boolean).join('.') : undefined;
   return new ApiError(400, 'invalid_request_error', code, message, { param: unknown ?? (param || undefined) });
 }
 

@@ -3,6 +3,7 @@
  * never be silently ignored on a payment.
  */
 import { z } from 'zod';
+import { DISPUTE_EVIDENCE_FIELDS } from '../wooshpay/enums.js';
 import { PAYMENT_STATUSES, REFUND_REASONS } from '../workflows/messages.js';
 
 const MAX_EXPIRES_IN_SECONDS = 7 * 24 * 3600;
@@ -96,7 +97,8 @@ export const CreateRefundBodySchema = z.strictObject({
 export type CreateRefundBody = z.infer<typeof CreateRefundBodySchema>;
 
 export const DisputeEvidenceBodySchema = z.strictObject({
-  evidence: z.record(z.string().min(1).max(64), z.string().max(20_000)).default({}),
+  // Only WooshPay's documented fields: a misspelt key silently dropped could lose the dispute.
+  evidence: z.partialRecord(z.enum(DISPUTE_EVIDENCE_FIELDS), z.string().max(20_000)).default({}),
   submit: z.boolean().default(false),
 });
 

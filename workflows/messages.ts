@@ -3,6 +3,8 @@
  * and the messages other processes send it. Importable by the API and tests; no Node built-ins here.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { DISPUTE_STATUSES } from '../wooshpay/assumptions.js';
+import type { RefundReason } from '../wooshpay/enums.js';
 
 export const PAYMENT_STATUSES = [
   'processing',
@@ -72,8 +74,9 @@ export interface PaymentSettings {
   notificationRetry?: { initialIntervalMs: number; maximumIntervalMs: number };
 }
 
-export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'resolved_dispute'] as const;
-export type RefundReason = (typeof REFUND_REASONS)[number];
+// WooshPay's own enumerations, from the provider module (import-free files, safe in workflow code).
+export { REFUND_REASONS, type RefundReason } from '../wooshpay/enums.js';
+export { DISPUTE_STATUSES };
 
 export interface RefundRecord {
   id: string;
@@ -90,17 +93,9 @@ export interface RefundRecord {
   created: number;
 }
 
-export const DISPUTE_STATUSES = [
-  'warning_needs_response',
-  'needs_response',
-  'under_review',
-  'warning_under_review',
-  'won',
-  'lost',
-  'warning_closed',
-] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
-export const CLOSED_DISPUTE_STATUSES: readonly DisputeStatus[] = ['won', 'lost', 'warning_closed'];
+/** Statuses after which a dispute is over (Stripe's meaning, which WooshPay's dispute object copies). */
+export const CLOSED_DISPUTE_STATUSES: readonly DisputeStatus[] = ['won', 'lost', 'warning_closed', 'charge_refunded', 'prevented'];
 
 export interface DisputeRecord {
   id: string;

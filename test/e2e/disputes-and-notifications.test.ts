@@ -62,6 +62,12 @@ describe('chargebacks', () => {
     const dispute = await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, { amount: 900_000 });
     await stack.waitForPayment(payment.id, (p) => p.status === 'disputed');
 
+    const misspelt = await stack.call('POST', `/v1/payments/${payment.id}/dispute/evidence`, {
+      body: { evidence: { product_descripton: 'typo' }, submit: true },
+    });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.param).toMatch(/^evidence/);
+
     const evidence = await stack.call('POST', `/v1/payments/${payment.id}/dispute/evidence`, {
       body: { evidence: { product_description: 'Batik shirt, delivered', customer_name: 'A. Shopper' }, submit: true },
     });

@@ -188,7 +188,8 @@ describe('worker metrics (Temporal runtime Prometheus exporter)', () => {
     });
     // Temporal's own worker metrics on the same endpoint.
     expect(sample(text, 'temporal_workflow_completed_total', { task_queue: taskQueue })).toBe(1);
-    expect(sample(text, 'temporal_workflow_task_execution_latency_count', { task_queue: taskQueue })).toBeGreaterThanOrEqual(LIFE.length);
+    // Counted per workflow task; how many tasks a life takes (and whether the last is exported yet) is the SDK's.
+    expect(sample(text, 'temporal_workflow_task_execution_latency_count', { task_queue: taskQueue })).toBeGreaterThan(0);
   });
 });
 
