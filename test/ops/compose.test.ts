@@ -34,7 +34,7 @@ import {
   ROOT,
   serviceEnvironment,
 } from './compose-helpers.js';
-import { uniqueTaskQueue } from '../harness/temporal.js';
+import { installQuietRuntime, uniqueTaskQueue } from '../harness/temporal.js';
 
 const compose = loadCompose();
 const services = compose.services;
@@ -446,6 +446,7 @@ describe('the API and the worker start with the environment compose gives them',
       const config = loadConfig(throughEntrypoint(await localize(env)));
       expect(config.workflowBundlePath).toBe(bundlePath);
       expect(config.payments.notifySigningSecret).toBeDefined();
+      installQuietRuntime();
       const worker = await startWorker(config, pino({ level: 'silent' }));
       try {
         expect(worker.worker.getState()).toBe('RUNNING');
