@@ -106,6 +106,21 @@ describe('POST /v1/payments', () => {
     expect(res.body.expires_at).toBeLessThanOrEqual(session.expires_at);
   });
 
+  it('answers 422 with WooshPay’s reason when WooshPay refuses to create the payment; the payment is failed', async () => {
+    // The simulator enforces the documented minimum (1.00 IDR = 100 units); our intake leaves that to WooshPay.
+    const key = newKey('refused');
+    const res = await stack.call('POST', '/v1/payments', { idempotencyKey: key, body: directPayment({ amount: 50 }) });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', payment: expect.stringMatching(/^pay_/) });
+    expect(res.body.error.message).toMatch(/WooshPay refused the payment/);
+    const payment = await stack.waitForPayment(res.body.error.payment, (p) => p.status === 'failed');
+    expect(payment.failure.code).toBe(res.body.error.code);
+    // The same request again gives the same answer, after the payment's workflow has closed.
+    const again = await stack.call('POST', '/v1/payments', { idempotencyKey: key, body: directPayment({ amount: 50 }) });
+    expect(again.status).toBe(422);
+    expect(again.body.error.payment).toBe(res.body.error.payment);
+  });
+
   it.each([
     ['a missing amount', { currency: 'IDR', return_url: 'https://shop.example/r' }, 'amount'],
     ['a fractional amount', directPayment({ amount: 10.5 }), 'amount'],

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -62,5 +62,24 @@ describe('Temporal CLI provisioning', () => {
       env: { ...process.env, TEMPORAL_CLI_PATH: path.join(dir, 'nope') },
     });
     await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/TEMPORAL_CLI_PATH=.*no such file/) });
+  });
+
+  it('builds once when two processes provision at the same time (go install under a lock)', async () => {
+    // A stand-in `go` that takes a moment, records each build, and installs a working binary into GOBIN.
+    const bin = path.join(dir, 'fake-go-bin');
+    const builds = path.join(dir, 'builds.log');
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      path.join(bin, 'go'),
+      `#!/bin/sh\nsleep 1\necho build >> "${builds}"\nprintf '#!/bin/sh\\necho temporal version test\\n' > "$GOBIN/temporal"\nchmod +x "$GOBIN/temporal"\n`,
+    );
+    await chmod(path.join(bin, 'go'), 0o755);
+    const env = { PATH: `${bin}:/usr/bin:/bin`, XDG_CACHE_HOME: path.join(dir, 'concurrent-cache') };
+    const [a, b] = await Promise.all([resolveTemporalCli({ env }), resolveTemporalCli({ env })]);
+    expect(a.path).toBe(b.path);
+    expect([a.source, b.source].sort()).toEqual(['cache', 'go-install']);
+    expect((await readFile(builds, 'utf8')).trim().split('\n')).toHaveLength(1);
+    const { stdout } = await execFileAsync(a.path!, ['--version']);
+    expect(stdout).toContain('temporal version test');
   });
 });
