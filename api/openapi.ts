@@ -261,6 +261,11 @@ const errors = {
   },
 } satisfies Record<number, ResponseSpec>;
 
+/** The error answers a route can give, by status. */
+function errorResponses(...statuses: (keyof typeof errors)[]): Partial<Record<keyof typeof errors, ResponseSpec>> {
+  return Object.fromEntries(statuses.map((status) => [status, errors[status]]));
+}
+
 export const OPERATIONS: OperationSpec[] = [
   {
     method: 'post',
@@ -284,11 +289,10 @@ export const OPERATIONS: OperationSpec[] = [
         examples: [EXAMPLES.payment],
         headers: { 'Idempotent-Replayed': { description: 'Present (`true`) on a replay.', schema: { type: 'string', const: 'true' } } },
       },
-      400: errors[400],
-      401: errors[401],
+      ...errorResponses(400, 401),
       409: { description: 'The Idempotency-Key was used with a different body.', schema: 'Error', examples: [EXAMPLES.idempotency] },
       422: { description: 'WooshPay refused the payment.', schema: 'Error', examples: [EXAMPLES.unprocessable] },
-      503: errors[503],
+      ...errorResponses(503),
     },
   },
   {
@@ -302,9 +306,7 @@ export const OPERATIONS: OperationSpec[] = [
     query: ListPaymentsQuerySchema,
     responses: {
       200: { description: 'A page of payments.', schema: 'PaymentList', examples: [EXAMPLES.list] },
-      400: errors[400],
-      401: errors[401],
-      503: errors[503],
+      ...errorResponses(400, 401, 503),
     },
   },
   {
@@ -317,9 +319,7 @@ export const OPERATIONS: OperationSpec[] = [
     authenticated: true,
     responses: {
       200: { description: 'The payment.', schema: 'Payment', examples: [EXAMPLES.paymentRefunded, EXAMPLES.payment] },
-      401: errors[401],
-      404: errors[404],
-      503: errors[503],
+      ...errorResponses(401, 404, 503),
     },
   },
   {
@@ -332,11 +332,7 @@ export const OPERATIONS: OperationSpec[] = [
     body: { component: 'CancelPaymentRequest', required: false, examples: [EXAMPLES.cancel] },
     responses: {
       200: { description: 'Canceled.', schema: 'Payment', examples: [EXAMPLES.paymentCanceled] },
-      400: errors[400],
-      401: errors[401],
-      404: errors[404],
-      409: errors[409],
-      503: errors[503],
+      ...errorResponses(400, 401, 404, 409, 503),
     },
   },
   {
@@ -351,12 +347,7 @@ export const OPERATIONS: OperationSpec[] = [
     body: { component: 'CreateRefundRequest', required: false, examples: [EXAMPLES.refundPartial, EXAMPLES.refundRest] },
     responses: {
       201: { description: 'The refund (usually `pending` until WooshPay settles it).', schema: 'Refund', examples: [EXAMPLES.refund] },
-      400: errors[400],
-      401: errors[401],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
-      503: errors[503],
+      ...errorResponses(400, 401, 404, 409, 422, 503),
     },
   },
   {
@@ -369,12 +360,7 @@ export const OPERATIONS: OperationSpec[] = [
     body: { component: 'DisputeEvidenceRequest', required: true, examples: [EXAMPLES.evidence] },
     responses: {
       200: { description: 'The dispute.', schema: 'Dispute', examples: [EXAMPLES.dispute] },
-      400: errors[400],
-      401: errors[401],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
-      503: errors[503],
+      ...errorResponses(400, 401, 404, 409, 422, 503),
     },
   },
   {
@@ -386,11 +372,7 @@ export const OPERATIONS: OperationSpec[] = [
     authenticated: true,
     responses: {
       200: { description: 'The dispute, lost.', schema: 'Dispute', examples: [EXAMPLES.disputeAccepted] },
-      401: errors[401],
-      404: errors[404],
-      409: errors[409],
-      422: errors[422],
-      503: errors[503],
+      ...errorResponses(401, 404, 409, 422, 503),
     },
   },
   {
@@ -407,7 +389,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: {
       200: { description: 'Accepted (or acknowledged and ignored).', schema: 'WebhookAck', examples: [EXAMPLES.webhookAck, EXAMPLES.webhookIgnored] },
       400: { description: 'Bad signature or not a WooshPay event; nothing changed.', schema: 'Error', examples: [EXAMPLES.badSignature] },
-      503: errors[503],
+      ...errorResponses(503),
     },
   },
   {
