@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE, type BenchOptions } from './bench/args.js';
 import { startBenchStack, type BenchStack } from './bench/bench-stack.js';
 import { driveLoad, verifyPayments, type LoadResult } from './bench/load.js';
+import { readCpuSeconds, readMachineBusySeconds } from './bench/cpu.js';
 import { askMemoryUsage, readProcMemory, RssSampler } from './bench/memory.js';
 import { formatReport, type BenchReport, type RoleMemory } from './bench/report.js';
 import { summarize } from './bench/stats.js';
@@ -27,7 +28,6 @@ const MB = 1024 * 1024;
 
 export async function runBench(options: BenchOptions, log: (line: string) => void, signal?: AbortSignal): Promise<BenchReport> {
   const startedAt = new Date();
-  const loadAverageAtStart = os.loadavg();
   const stack = await startBenchStack({
     runtime: options.runtime,
     logLevel: options.logLevel,
@@ -48,26 +48,51 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     if (options.warmup > 0) {
       log(`warming up with ${options.warmup} payments`);
-      const warm = await load(options.warmup, 120);
+      const warm = await unlessInterrupted(load(options.warmup, 120), signal);
       const failed = warm.samples.filter((s) => s.error);
       if (failed.length) log(`warm-up: ${failed.length} failed, first: ${failed[0].error!.stage}: ${failed[0].error!.message}`);
     }
+    const loadAverageBeforeLoad = os.loadavg();
     const before = await measureMemory(stack);
     const pids = new Map([...stack.roles.map((r) => [r.name, r.pid] as const), ...(stack.temporalPid ? [['temporal', stack.temporalPid] as const] : [])]);
     const sampler = new RssSampler(pids);
     log(`driving ${options.payments} payments, ${options.concurrency} at a time${options.refunds ? ', each refunded by half' : ''}`);
+    const cpuBefore = await measureCpu(pids);
     sampler.start();
-    const result = await load(options.payments, options.maxSeconds);
-    sampler.stop();
+    const result = await unlessInterrupted(load(options.payments, options.maxSeconds), signal).finally(() => sampler.stop());
+    const cpu = cpuSpent(cpuBefore, await measureCpu(pids));
     const after = await measureMemory(stack);
     log('reading every payment back');
     const verification = await verifyPayments(api, result.samples, options.refunds, options.concurrency);
 
-    return buildReport({ options, startedAt, loadAverageAtStart, result, verification, before, after, peaks: sampler.peaks, duplicates: stack.receiver.duplicates });
+    return buildReport({ options, startedAt, loadAverageBeforeLoad, result, verification, before, after, cpu, peaks: sampler.peaks, duplicates: stack.receiver.duplicates });
   } finally {
     log('stopping the benchmark stack');
     await stack.close();
   }
+}
+
+export class BenchInterrupted extends Error {
+  override readonly name = 'BenchInterrupted';
+}
+
+/**
+ * An interrupted run has nothing honest to report (Ctrl-C also reaches the stack's processes), so it does not
+ * wait for the payments under way: it goes straight to stopping everything.
+ */
+function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new BenchInterrupted('interrupted; no report written'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Names in the report: the processes as a reader knows them. */
+function label(name: string): string {
+  return ({ temporal: 'temporal dev server', bench: 'bench (load + simulator)' } as Record<string, string>)[name] ?? name;
 }
 
 type MemorySnapshot = Map<string, { rss: number | null; rssPeak: number | null; heapUsed: number | null }>;
@@ -86,14 +111,34 @@ async function measureMemory(stack: BenchStack): Promise<MemorySnapshot> {
   return snapshot;
 }
 
+/** CPU seconds used so far by each watched process, and by this one (load, simulator, notification endpoint). */
+async function measureCpu(pids: ReadonlyMap<string, number>): Promise<Map<string, number | null>> {
+  const seconds = new Map<string, number | null>();
+  for (const [name, pid] of pids) seconds.set(name, await readCpuSeconds(pid));
+  const self = process.cpuUsage();
+  seconds.set('bench', (self.user + self.system) / 1e6);
+  seconds.set('machine', await readMachineBusySeconds());
+  return seconds;
+}
+
+function cpuSpent(before: Map<string, number | null>, after: Map<string, number | null>): Map<string, number | null> {
+  const spent = new Map<string, number | null>();
+  for (const [name, start] of before) {
+    const end = after.get(name);
+    spent.set(name, start === null || end === null || end === undefined ? null : Math.round((end - start) * 100) / 100);
+  }
+  return spent;
+}
+
 function buildReport(input: {
   options: BenchOptions;
   startedAt: Date;
-  loadAverageAtStart: number[];
+  loadAverageBeforeLoad: number[];
   result: LoadResult;
   verification: string[];
   before: MemorySnapshot;
   after: MemorySnapshot;
+  cpu: Map<string, number | null>;
   peaks: ReadonlyMap<string, number>;
   duplicates: number;
 }): BenchReport {
@@ -108,7 +153,7 @@ function buildReport(input: {
   const memoryMb: Record<string, RoleMemory> = {};
   for (const [name, before] of input.before) {
     const after = input.after.get(name);
-    memoryMb[name === 'temporal' ? 'temporal dev server' : name] = {
+    memoryMb[label(name)] = {
       rssBefore: mb(before.rss),
       rssAfter: mb(after?.rss),
       rssPeakDuringLoad: mb(input.peaks.get(name)),
@@ -127,7 +172,7 @@ function buildReport(input: {
       memoryGb: Math.round(os.totalmem() / 1024 ** 3),
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
-      loadAverageAtStart: input.loadAverageAtStart.map((l) => Math.round(l * 100) / 100),
+      loadAverageBeforeLoad: input.loadAverageBeforeLoad.map((l) => Math.round(l * 100) / 100),
     },
     payments: { requested: options.payments, completed: ok.length, failed: failed.length, notStarted: result.notStarted, warmup: options.warmup },
     wallSeconds: Math.round(result.wallMs / 100) / 10,
@@ -147,6 +192,9 @@ function buildReport(input: {
     },
     duplicateNotifications: input.duplicates,
     memoryMb,
+    cpuSecondsDuringLoad: Object.fromEntries([...input.cpu].filter(([name]) => name !== 'machine').map(([name, seconds]) => [label(name), seconds])),
+    machineBusyCpuSeconds: input.cpu.get('machine') ?? null,
+    cpuSecondsAvailable: Math.round(cpus.length * (result.wallMs / 1000) * 10) / 10,
   };
 }
 
@@ -160,21 +208,31 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  // Ctrl-C stops starting payments and still tears the stack down; a second one gives up at once.
+  // Ctrl-C (or SIGTERM) abandons the load and still tears the stack down; a second one gives up at once.
   const stop = new AbortController();
-  process.once('SIGINT', () => {
-    log('interrupted: finishing the payments under way, then stopping everything');
-    stop.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping everything`);
+      stop.abort();
+      process.once(signal, () => process.exit(130));
+    });
+  }
 
-  const report = await runBench(options, log, stop.signal);
+  let report: BenchReport;
+  try {
+    report = await runBench(options, log, stop.signal);
+  } catch (err) {
+    if (!(err instanceof BenchInterrupted)) throw err;
+    log(err.message);
+    process.exitCode = 130;
+    return;
+  }
   await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatReport(report));
   process.stdout.write(`written to ${options.out}\n`);
   const { errors, payments } = report;
-  if (errors.total || errors.verification.length || payments.notStarted || stop.signal.aborted) process.exitCode = 1;
+  if (errors.total || errors.verification.length || payments.notStarted) process.exitCode = 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -24,6 +24,7 @@ export async function readProcMemory(pid: number): Promise<ProcMemory | null> {
 
 /** `process.memoryUsage()` of a forked child that loaded the memory probe. */
 export function askMemoryUsage(child: ChildProcess, { gc }: { gc: boolean }, timeoutMs = 10_000): Promise<NodeJS.MemoryUsage> {
+  if (!child.connected) return Promise.reject(new Error(`process ${child.pid} has ended`));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);

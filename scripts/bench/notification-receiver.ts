@@ -25,7 +25,7 @@ export interface NotificationReceiver {
 
 export async function startNotificationReceiver(): Promise<NotificationReceiver> {
   const received = new Map<string, Notification>();
-  const waiters = new Map<string, (n: Notification) => void>();
+  const waiters = new Map<string, { resolve: (n: Notification) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   const eventIds = new Set<string>();
   let duplicates = 0;
 
@@ -47,7 +47,12 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
         const key = `${notification.paymentId} ${notification.type}`;
         if (received.has(key)) return; // a second refund.succeeded of the same payment: the first one counts
         received.set(key, notification);
-        waiters.get(key)?.(notification);
+        const waiter = waiters.get(key);
+        if (waiter) {
+          clearTimeout(waiter.timer);
+          waiters.delete(key);
+          waiter.resolve(notification);
+        }
       } catch {
         // Not ours to judge here; the benchmark only waits for well-formed events.
       }
@@ -71,17 +76,19 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
           waiters.delete(key);
           reject(new Error(`no ${type} notification for ${paymentId} within ${timeoutMs / 1000} s`));
         }, timeoutMs);
-        waiters.set(key, (notification) => {
-          clearTimeout(timer);
-          waiters.delete(key);
-          resolve(notification);
-        });
+        waiters.set(key, { resolve, reject, timer });
       });
     },
     get duplicates() {
       return duplicates;
     },
     async close() {
+      // Waits still pending (an interrupted run) end now instead of holding the process for their timeout.
+      for (const { reject, timer } of waiters.values()) {
+        clearTimeout(timer);
+        reject(new Error('the notification endpoint closed'));
+      }
+      waiters.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -17,7 +17,7 @@ export interface RoleMemory {
 export interface BenchReport {
   startedAt: string;
   options: BenchOptions;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverageAtStart: number[] };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverageBeforeLoad: number[] };
   payments: { requested: number; completed: number; failed: number; notStarted: number; warmup: number };
   wallSeconds: number;
   throughputPerSecond: number;
@@ -31,6 +31,12 @@ export interface BenchReport {
   errors: { total: number; byStage: Record<string, number>; examples: string[]; verification: string[] };
   duplicateNotifications: number;
   memoryMb: Record<string, RoleMemory>;
+  /** User + system CPU seconds each process used while the load ran (all threads). */
+  cpuSecondsDuringLoad: Record<string, number | null>;
+  /** CPUs × the load's wall time: what the machine could have given. */
+  cpuSecondsAvailable: number;
+  /** Busy CPU seconds of the whole machine during the load; beyond the processes above, other work's share. */
+  machineBusyCpuSeconds: number | null;
 }
 
 export function formatReport(report: BenchReport): string {
@@ -38,7 +44,7 @@ export function formatReport(report: BenchReport): string {
   const lines = [
     '',
     `WooshPay payments benchmark · ${o.payments} payments (+${o.warmup} warm-up, not counted) · concurrency ${o.concurrency} · ` +
-      `refunds ${o.refunds ? 'on' : 'off'} · ${o.runtime} · ${m.cpus} CPUs · load average ${m.loadAverageAtStart[0].toFixed(2)} at start`,
+      `refunds ${o.refunds ? 'on' : 'off'} · ${o.runtime} · ${m.cpus} CPUs · load average ${m.loadAverageBeforeLoad[0].toFixed(2)} before the load`,
     '',
     `${''.padEnd(46)}${['n', 'p50', 'p95', 'p99', 'max'].map((h) => h.padStart(9)).join('')}`,
     latencyRow('intake     POST /v1/payments → 201', report.latencyMs.intake),
@@ -58,6 +64,7 @@ export function formatReport(report: BenchReport): string {
       (report.duplicateNotifications ? ` · ${report.duplicateNotifications} duplicate notifications` : ''),
     ...report.errors.examples.map((e) => `             ${e}`),
     ...report.errors.verification.slice(0, 5).map((e) => `             ${e}`),
+    formatCpu(report),
     '',
     `memory (MB)           ${['rss before', 'rss after', 'rss peak', 'rss max*', 'heap before', 'heap after'].map((h) => h.padStart(12)).join('')}`,
   );
@@ -71,6 +78,20 @@ export function formatReport(report: BenchReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+function formatCpu(report: BenchReport): string {
+  const spent = Object.entries(report.cpuSecondsDuringLoad).filter((e): e is [string, number] => e[1] !== null);
+  const total = spent.reduce((sum, [, s]) => sum + s, 0);
+  const parts = spent.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(' · ');
+  const machine = report.machineBusyCpuSeconds;
+  const others = machine === null ? '' : ` · other processes on the machine ${Math.max(machine - total, 0).toFixed(1)}`;
+  const completed = report.payments.completed || 1;
+  const perPayment = spent.map(([name, s]) => `${name} ${Math.round((s * 1000) / completed)}`).join(' · ');
+  return (
+    `cpu (s)      ${parts} = ${total.toFixed(1)} of ${report.cpuSecondsAvailable.toFixed(1)} available${others}\n` +
+    `cpu/payment  ${perPayment} = ${Math.round((total * 1000) / completed)} ms`
+  );
 }
 
 function latencyRow(label: string, s: LatencySummary | null): string {

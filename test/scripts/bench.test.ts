@@ -47,6 +47,7 @@ describe('npm run bench', () => {
         heapUsedAfter: expect.any(Number),
       });
     }
+    expect(report.cpuSecondsDuringLoad).toMatchObject({ worker: expect.any(Number), api: expect.any(Number), 'bench (load + simulator)': expect.any(Number) });
     expect(await childPids()).toEqual(before);
     expect(await readdir(path.join(outDir, 'logs'))).toEqual(['api.log', 'worker.log']);
   });
