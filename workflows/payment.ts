@@ -382,32 +382,27 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     });
     const metadata = { ...request.metadata, payment_id: record.id };
     try {
+      // What both WooshPay objects are made from; the idempotency key makes a retried create find the first one.
+      const common = {
+        paymentId: record.id,
+        idempotencyKey,
+        amount: request.amount,
+        currency: request.currency,
+        description: request.description,
+        merchantOrderId: request.merchantOrderId,
+        metadata,
+      };
       if (request.integration === 'direct') {
-        const intent = await create.createPaymentIntent({
-          paymentId: record.id,
-          idempotencyKey,
-          amount: request.amount,
-          currency: request.currency,
-          returnUrl: request.returnUrl!,
-          description: request.description,
-          merchantOrderId: request.merchantOrderId,
-          metadata,
-        });
+        const intent = await create.createPaymentIntent({ ...common, returnUrl: request.returnUrl! });
         record.payment_intent = intent.paymentIntentId;
         record.redirect_url = intent.redirectUrl;
         record.provider_status = intent.status;
       } else {
         const session = await create.createCheckoutSession({
-          paymentId: record.id,
-          idempotencyKey,
-          amount: request.amount,
-          currency: request.currency,
+          ...common,
           successUrl: request.successUrl!,
           cancelUrl: request.cancelUrl!,
           lineItems: request.lineItems ?? [],
-          description: request.description,
-          merchantOrderId: request.merchantOrderId,
-          metadata,
         });
         record.checkout_session = session.checkoutSessionId;
         record.payment_intent = session.paymentIntentId;
