@@ -10,6 +10,7 @@ import { PAYMENT_ID_METADATA_KEY, providerEvent } from '../activities/provider-s
 import {
   type Event,
   EventSchema,
+  type EventType,
   SIGNATURE_HEADER,
   verifyWebhookSignature,
   WebhookSignatureError,
@@ -24,8 +25,27 @@ import { PaymentIdSchema } from './schemas.js';
 /** How long a delivery may wait for Temporal to take the signal. */
 const SIGNAL_DEADLINE_MS = 5_000;
 
-/** The event families the payment workflow acts on; others are acknowledged and logged. */
-const HANDLED_EVENT_PREFIXES = ['payment_intent.', 'checkout.session.', 'charge.refund.', 'charge.dispute.'];
+/**
+ * The documented WooshPay event types the payment workflow acts on: what `npm run register-webhook`
+ * subscribes to, and what this route delivers. Anything else is acknowledged and logged.
+ */
+export const ACTED_ON_EVENT_TYPES = [
+  'payment_intent.succeeded',
+  'payment_intent.processing',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'checkout.session.expired',
+  'charge.refund.updated',
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
+] as const satisfies readonly EventType[];
+
+/** §14.13: not in WooshPay's documented list, so never subscribed to, but acted on should it arrive. */
+const ALSO_DELIVERED = ['checkout.session.completed'] as const satisfies readonly EventType[];
+const DELIVERED_EVENT_TYPES: ReadonlySet<string> = new Set([...ACTED_ON_EVENT_TYPES, ...ALSO_DELIVERED]);
 
 export type WebhookOutcome =
   | 'delivered'
@@ -81,7 +101,7 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
     }
     const log = logger.child({ eventId: event.id, eventType: event.type });
 
-    if (!HANDLED_EVENT_PREFIXES.some((prefix) => event.type.startsWith(prefix))) {
+    if (!DELIVERED_EVENT_TYPES.has(event.type)) {
       log.info('webhook acknowledged: event type not acted on');
       return finish('ignored_type', 200, { received: true, ignored: 'event_type' }, event.type);
     }

@@ -7,24 +7,12 @@
  * same URL is reported instead of registering a second one (unless --force, e.g. to rotate the secret).
  */
 import { randomUUID } from 'node:crypto';
+import { ACTED_ON_EVENT_TYPES } from '../api/webhooks.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createWooshPayClient, type WebhookEndpoint, type WooshPayClient } from '../wooshpay/index.js';
 
-/** The event types the payment workflow acts on (api/webhooks.ts acknowledges and ignores the rest). */
-export const SUBSCRIBED_EVENTS = [
-  'payment_intent.succeeded',
-  'payment_intent.processing',
-  'payment_intent.payment_failed',
-  'payment_intent.canceled',
-  'payment_intent.requires_action',
-  'checkout.session.expired',
-  'charge.refund.updated',
-  'charge.dispute.created',
-  'charge.dispute.updated',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.funds_reinstated',
-  'charge.dispute.closed',
-] as const;
+/** What the endpoint subscribes to: exactly the documented event types the webhook route delivers. */
+export const SUBSCRIBED_EVENTS = ACTED_ON_EVENT_TYPES;
 
 export type RegistrationResult =
   | { outcome: 'registered'; endpoint: WebhookEndpoint; secret: string }
