@@ -2,15 +2,12 @@
  * The intake's bridge to Temporal: one workflow per payment, addressed by an id derived from the
  * Idempotency-Key, so the same key always reaches the same payment — while it runs and after it closes.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type Client,
-  isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -38,24 +35,16 @@ import {
   PaymentStatus as PaymentStatusKey,
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
+import { fingerprint, idFromKey } from './idempotency.js';
+import {
+  grpcCodeOf,
+  grpcStatus,
+  idempotencyMismatch,
+  providerRejected,
+  translateTemporalError,
+  withDeadline,
+} from './temporal-errors.js';
 import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody, type CreateRefundBody } from './schemas.js';
-
-/** gRPC status codes we act on (from the gRPC spec), without depending on grpc-js directly. */
-const grpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
-
-/** The gRPC status behind an error, looking through the client's wrappers (ServiceError and causes). */
-export function grpcCodeOf(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e)) return Number(e.code);
-  }
-  return undefined;
-}
-
-/** Temporal could not be reached (down, or slower than our deadline): a retry later can succeed. */
-export function isTemporalUnavailable(err: unknown): boolean {
-  const code = grpcCodeOf(err);
-  return code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED;
-}
 
 /** How long the intake waits for WooshPay to create the payment before answering "retry later". */
 const DEFAULT_CREATE_WAIT_MS = 25_000;
@@ -91,44 +80,6 @@ export interface PaymentSummary {
   amount_refunded: number;
   dispute_status: string | null;
   created: number;
-}
-
-/** Stable ids from client keys: the same key maps to the same id, and the key itself is not revealed. */
-export function idFromKey(prefix: 'pay' | 're', ...parts: string[]): string {
-  const hash = createHash('sha256').update(parts.join('\u0000')).digest();
-  return `${prefix}_${base32(hash).slice(0, 24)}`;
-}
-
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
-
-/** Canonical JSON (sorted keys) of the validated body, hashed: "the same body" regardless of key order. */
-export function fingerprint(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .filter(([, x]) => x !== undefined)
-              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([k, x]) => [k, canonical(x)]),
-          )
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
 export class PaymentsService {
@@ -352,81 +303,3 @@ function summarize(e: Execution): PaymentSummary {
   };
 }
 
-function idempotencyMismatch(): ApiError {
-  return new ApiError(
-    409,
-    'idempotency_error',
-    'idempotency_key_reused',
-    'This Idempotency-Key was used with a different request body; use a new key for a new request.',
-  );
-}
-
-function providerRejected(payment: PaymentRecord | undefined, message?: string, paymentId?: string): ApiError {
-  return new ApiError(
-    422,
-    'invalid_request_error',
-    payment?.failure?.code ?? 'provider_rejected',
-    `WooshPay refused the payment: ${payment?.failure?.message ?? message ?? 'no reason given'}`,
-    { payment: payment?.id ?? paymentId },
-  );
-}
-
-const UPDATE_ERRORS: Record<string, { status: number; type: 'invalid_request_error' | 'state_error'; code: string }> = {
-  [PaymentErrorType.InvalidState]: { status: 409, type: 'state_error', code: 'payment_state_invalid' },
-  [PaymentErrorType.AmountExceedsRefundable]: { status: 422, type: 'invalid_request_error', code: 'amount_exceeds_refundable' },
-  [PaymentErrorType.RefundNotSupported]: { status: 422, type: 'invalid_request_error', code: 'refund_not_supported' },
-  [PaymentErrorType.InvalidAmount]: { status: 422, type: 'invalid_request_error', code: 'amount_invalid' },
-  [PaymentErrorType.NoOpenDispute]: { status: 409, type: 'state_error', code: 'no_open_dispute' },
-  [PaymentErrorType.ProviderRejected]: { status: 422, type: 'invalid_request_error', code: 'provider_rejected' },
-};
-
-export function translateTemporalError(err: unknown, paymentId?: string): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof WorkflowNotFoundError) {
-    return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
-  }
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const mapped = UPDATE_ERRORS[err.cause.type ?? ''];
-    if (mapped) return new ApiError(mapped.status, mapped.type, mapped.code, err.cause.message, { payment: paymentId });
-    // An activity the update ran failed for good (e.g. WooshPay refused the dispute call).
-    return new ApiError(422, 'invalid_request_error', 'provider_rejected', err.cause.message, { payment: paymentId });
-  }
-  if (err instanceof DeadlineExceeded || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new ApiError(503, 'api_error', 'still_processing', 'The payment is still being processed; retry with the same Idempotency-Key.', {
-      payment: paymentId,
-      retryAfterSeconds: 2,
-    });
-  }
-  const code = grpcCodeOf(err);
-  if (code !== undefined) {
-    if (code === grpcStatus.NOT_FOUND) {
-      return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
-    }
-    if (isTemporalUnavailable(err)) {
-      return new ApiError(503, 'api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.', {
-        retryAfterSeconds: 2,
-      });
-    }
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (/workflow execution already completed|already completed/i.test(message)) {
-    return new ApiError(409, 'state_error', 'payment_closed', 'This payment is closed; nothing more can happen to it.', { payment: paymentId });
-  }
-  return new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side; it is safe to retry.');
-}
-
-class DeadlineExceeded extends Error {}
-
-/** Bounds how long an HTTP caller waits; the work itself goes on in Temporal and a retry picks it up. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded('deadline')), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-    promise.catch(() => undefined);
-  }
-}

@@ -19,7 +19,7 @@ import {
 } from '../wooshpay/index.js';
 import { providerEventSignal } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
-import { isTemporalUnavailable } from './payments-service.js';
+import { isTemporalUnavailable } from './temporal-errors.js';
 import { PaymentIdSchema } from './schemas.js';
 
 /** How long a delivery may wait for Temporal to take the signal. */
