@@ -95,7 +95,7 @@ function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embe
 }
 
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
@@ -107,7 +107,7 @@ async function shutdown(signal: string): Promise<void> {
       logger.error({ err }, `${name} did not stop cleanly`);
     }
   }
-  process.exit(0);
+  process.exit(exitCode);
 }
 
 process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -115,6 +115,5 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch(async (err: unknown) => {
   logger.fatal(err instanceof ConfigError ? { problems: err.problems } : { err }, (err as Error).message);
-  await shutdown('startup failure');
-  process.exit(1);
+  await shutdown('startup failure', 1);
 });
