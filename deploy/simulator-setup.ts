@@ -18,6 +18,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SUBSCRIBED_EVENTS } from '../scripts/register-webhook.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 
 /** Any http(s) URL, service names included (z.httpUrl wants a dotted domain). */
@@ -73,7 +74,7 @@ export async function setUpSimulator(source: Record<string, string | undefined>)
 
   for (const stale of ours) await wooshpay.deleteWebhookEndpoint(stale.id);
   const endpoint = await wooshpay.createWebhookEndpoint(
-    { url: env.WEBHOOK_URL, enabled_events: ['*'], description: 'docker compose (simulator profile)' },
+    { url: env.WEBHOOK_URL, enabled_events: [...SUBSCRIBED_EVENTS], description: 'docker compose (simulator profile)' },
     { idempotencyKey: `compose-${randomUUID()}` },
   );
   if (!endpoint.secret) throw new Error('simulator-setup: the new endpoint came back without its signing secret');

@@ -15,6 +15,7 @@ import { createWooshPayClient } from '../wooshpay/index.js';
 import { startWorker } from '../worker/run.js';
 import { installRuntime, metricsBindAddress } from '../worker/runtime.js';
 import { startDevServer } from './dev-server.js';
+import { registerWebhookEndpoint } from './register-webhook.js';
 
 const logger = createLogger('start');
 const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -53,13 +54,11 @@ async function main(): Promise<void> {
     env.WOOSHPAY_BASE_URL = listening.url;
     env.WOOSHPAY_SECRET_KEY = `sk_test_${randomBytes(18).toString('base64url')}`;
     if (!config.wooshpay.webhookSecrets) {
-      // What an operator does once against WooshPay: register our webhook URL and keep the secret it returns.
+      // What an operator does once against WooshPay (`npm run register-webhook`), done for them here.
       const wooshpay = createWooshPayClient({ baseUrl: listening.url, secretKey: env.WOOSHPAY_SECRET_KEY });
-      const endpoint = await wooshpay.createWebhookEndpoint(
-        { url: `${publicBaseUrl}/webhooks/wooshpay`, enabled_events: ['*'], description: 'npm start' },
-        { idempotencyKey: `start-${randomBytes(8).toString('hex')}` },
-      );
-      env.WOOSHPAY_WEBHOOK_SECRETS = endpoint.secret ?? undefined;
+      const registration = await registerWebhookEndpoint(wooshpay, publicBaseUrl);
+      if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
+      env.WOOSHPAY_WEBHOOK_SECRETS = registration.secret;
     }
   }
   env.TEMPORAL_ADDRESS = temporalAddress;

@@ -12,6 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSimulator, type ListeningSimulator } from '../../simulator/index.js';
 import { createWooshPayClient } from '../../wooshpay/index.js';
 import { startDevServer } from '../dev-server.js';
+import { registerWebhookEndpoint } from '../register-webhook.js';
 import { findChildProcess } from './memory.js';
 import { startNotificationReceiver, type NotificationReceiver } from './notification-receiver.js';
 import { logTail, prepareRuntime, startRole, stopRole, type RoleProcess, type RuntimeKind } from './product-processes.js';
@@ -65,10 +66,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
     const apiKey = `bench_${randomBytes(16).toString('hex')}`;
     // What an operator does once: register the webhook endpoint and keep the secret WooshPay returns.
-    const endpoint = await createWooshPayClient({ baseUrl: simulator.url, secretKey }).createWebhookEndpoint(
-      { url: `http://127.0.0.1:${apiPort}/webhooks/wooshpay`, enabled_events: ['*'], description: 'npm run bench' },
-      { idempotencyKey: `bench-${taskQueue}` },
+    const registration = await registerWebhookEndpoint(
+      createWooshPayClient({ baseUrl: simulator.url, secretKey }),
+      `http://127.0.0.1:${apiPort}`,
     );
+    if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
 
     // Only what the product reads: nothing from the caller's shell (API_KEYS, TEMPORAL_ADDRESS…) leaks in.
     const env: Record<string, string> = {
@@ -85,7 +87,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       TEMPORAL_TASK_QUEUE: taskQueue,
       WOOSHPAY_BASE_URL: simulator.url,
       WOOSHPAY_SECRET_KEY: secretKey,
-      WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret ?? '',
+      WOOSHPAY_WEBHOOK_SECRETS: registration.secret,
       NOTIFY_URL: receiver.url,
       NOTIFY_SIGNING_SECRET: `notify_${randomBytes(16).toString('hex')}`,
       WORKFLOW_BUNDLE_PATH: runtime.workflowBundlePath,

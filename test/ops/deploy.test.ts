@@ -218,10 +218,12 @@ describe('deploy/simulator-setup.ts (real simulator)', () => {
     // A real event, signed by the simulator with the endpoint's secret, verifies with the secret on file.
     const delivered = new Promise<void>((resolve) => (notify = resolve));
     const wooshpay = createWooshPayClient({ baseUrl: simulator.url, secretKey: env.WOOSHPAY_SECRET_KEY });
-    await wooshpay.createPaymentIntent(
+    const intent = await wooshpay.createPaymentIntent(
       { amount: 10_000, currency: 'IDR', payment_method_types: ['bank_transfer_id'], return_url: 'https://shop.example/return' },
       { idempotencyKey: randomUUID() },
     );
+    // The endpoint subscribes to what the payment acts on (not `payment_intent.created`): pay the transfer.
+    await fetch(`${simulator.url}/_sim/payment_intents/${intent.id}/succeed`, { method: 'POST' });
     await delivered;
     const { body, signature } = received[0];
     expect(() => verifyWebhookSignature({ rawBody: Buffer.from(body), header: signature, secrets: [secret], toleranceSeconds: 300 })).not.toThrow();
