@@ -4,7 +4,7 @@
  */
 import { cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { redirectUrlOf, type WooshPayClient, WooshPayError } from '../wooshpay/index.js';
+import { MERCHANT_ORDER_ID_METADATA_KEY, redirectUrlOf, type WooshPayClient, WooshPayError } from '../wooshpay/index.js';
 import type { ProviderIntentState } from '../workflows/messages.js';
 import { ActivityErrorType, toActivityFailure } from './failures.js';
 import {
@@ -67,7 +67,7 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
             metadata: {
               ...input.metadata,
               [PAYMENT_ID_METADATA_KEY]: input.paymentId,
-              ...(input.merchantOrderId && { merchant_order_id: input.merchantOrderId }),
+              ...(input.merchantOrderId && { [MERCHANT_ORDER_ID_METADATA_KEY]: input.merchantOrderId }),
             },
           },
           { idempotencyKey: input.idempotencyKey, signal },
@@ -106,7 +106,7 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
             metadata: {
               ...input.metadata,
               [PAYMENT_ID_METADATA_KEY]: input.paymentId,
-              ...(input.merchantOrderId && { merchant_order_id: input.merchantOrderId }),
+              ...(input.merchantOrderId && { [MERCHANT_ORDER_ID_METADATA_KEY]: input.merchantOrderId }),
             },
           },
           { idempotencyKey: input.idempotencyKey, signal },
