@@ -41,7 +41,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
           searchAttributes: [...PAYMENT_SEARCH_ATTRIBUTES],
           log: { format: 'pretty', level: 'warn' },
           // Visibility must see a new search attribute value at once for list-after-write reads.
-          extraArgs: ['--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true'],
+          // Eager activity execution hands an activity scheduled by a workflow task straight back to the worker
+          // that completed the task, saving a matching round trip; the server keeps it off unless asked.
+          extraArgs: [
+            '--dynamic-config-value',
+            'system.forceSearchAttributesCacheRefreshOnRead=true',
+            '--dynamic-config-value',
+            'system.enableActivityEagerExecution=true',
+          ],
         },
       });
     } catch (err) {

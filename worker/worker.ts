@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { PaymentActivities } from '../activities/types.js';
+import { DEFAULT_WORKER_TUNING, type WorkerTuning, workerOptionsFor } from './tuning.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 
@@ -13,6 +14,7 @@ export interface PaymentWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Grace period for in-flight activities on shutdown before they are cancelled. */
   shutdownGraceTime?: string;
+  tuning?: WorkerTuning;
 }
 
 export async function createPaymentWorker(options: PaymentWorkerOptions): Promise<Worker> {
@@ -23,6 +25,7 @@ export async function createPaymentWorker(options: PaymentWorkerOptions): Promis
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: resolveWorkflowsPath() }),
     shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
+    ...workerOptionsFor(options.tuning ?? DEFAULT_WORKER_TUNING),
   });
 }
 

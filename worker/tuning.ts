@@ -1,0 +1,27 @@
+/**
+ * Worker tuning, shared by the product worker and the benchmark's floor workers so that both run under the
+ * same options (a floor measured with other options would not be a floor).
+ *
+ * The sticky cache holds open payments between their workflow tasks; past it, a task replays the payment's
+ * history. Each cached payment costs a few hundred KB of heap, so the cache size and the heap limit are
+ * chosen together (see the README's operating part).
+ */
+import type { WorkerOptions } from '@temporalio/worker';
+
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentActivityTaskExecutions: number;
+  maxConcurrentLocalActivityExecutions: number;
+}
+
+export const DEFAULT_WORKER_TUNING: WorkerTuning = {
+  maxCachedWorkflows: 1000,
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 100,
+  maxConcurrentLocalActivityExecutions: 100,
+};
+
+export function workerOptionsFor(tuning: WorkerTuning = DEFAULT_WORKER_TUNING): Partial<WorkerOptions> {
+  return { ...tuning };
+}
