@@ -27,7 +27,7 @@ import {
   type PaymentStatus,
   type RefundRecord,
 } from '../workflows/messages.js';
-import { paymentWorkflow } from '../workflows/payment.js';
+import { paymentWorkflow } from '../workflows/payment/workflow.js';
 import {
   MerchantOrderId,
   PaymentAmount,

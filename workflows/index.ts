@@ -1,3 +1,2 @@
 // What the worker bundles: workflow functions only.
-export { paymentWorkflow } from './payment.js';
-export { merchantNotificationWorkflow } from './merchant-notification.js';
+export { paymentWorkflow } from './payment/workflow.js';

@@ -71,7 +71,12 @@ export interface PaymentSettings {
   /** Default merchant notification endpoint when the payment has none. */
   defaultNotifyUrl?: string;
   /** Backoff of merchant notification delivery (defaults: 5 s growing to 1 h, for three days). */
-  notificationRetry?: { initialIntervalMs: number; maximumIntervalMs: number };
+  notificationRetry?: NotificationRetry;
+}
+
+export interface NotificationRetry {
+  initialIntervalMs: number;
+  maximumIntervalMs: number;
 }
 
 // WooshPay's own enumerations, from the provider module (import-free files, safe in workflow code).

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createPaymentUpdate, type PaymentRecord } from '../../workflows/messages.js';
-import { paymentWorkflow } from '../../workflows/payment.js';
+import { paymentWorkflow } from '../../workflows/payment/workflow.js';
 import { directPayment, newKey, startStack, TEST_SETTINGS, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

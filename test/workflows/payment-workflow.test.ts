@@ -14,7 +14,7 @@ import {
   type PaymentRequest,
   type PaymentSettings,
 } from '../../workflows/messages.js';
-import { paymentWorkflow } from '../../workflows/payment.js';
+import { paymentWorkflow } from '../../workflows/payment/workflow.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { bundlePaymentWorkflows, connectTestEnv, uniqueTaskQueue } from '../harness/temporal.js';
 

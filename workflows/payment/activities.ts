@@ -1,0 +1,43 @@
+/**
+ * How the payment calls the outside world: which calls are local activities (short, safe to repeat, answered
+ * inside the workflow task) and which are regular activities (money-changing calls that must survive any
+ * worker, retried for as long as it takes). Every WooshPay call that changes something carries an idempotency
+ * key, so a retry after a lost answer never makes a second object.
+ */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { PaymentActivities } from '../../activities/types.js';
+
+/**
+ * The create, tried first inside the workflow task that started the payment (Temporal's early-return
+ * pattern: the intake's Update-with-Start is answered without a round trip through the activity queue).
+ * Its window is short; past it the regular activity takes over with the same idempotency key.
+ */
+export const createInline = proxyLocalActivities<PaymentActivities>({
+  startToCloseTimeout: '16 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds' },
+});
+
+/** The create once the inline window has passed: bounded by the payment's own deadline. */
+export function createDurable(windowMs: number) {
+  return proxyActivities<PaymentActivities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: windowMs,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+}
+
+/** Calls that change money at WooshPay (cancel, refund, dispute actions): retried with backoff without end. */
+export const provider = proxyActivities<PaymentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Reads used to reconcile: local activities, since a read changes nothing and may be repeated freely. A few
+ * tries, then the payment moves on and polls again later.
+ */
+export const reads = proxyLocalActivities<PaymentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});

@@ -1,0 +1,40 @@
+/** The merchant's actions on an open dispute: submit evidence, or accept the loss. */
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { PaymentErrorType, type DisputeEvidenceRequest, type DisputeRecord } from '../messages.js';
+import { applyDisputeState, hasOpenDispute } from '../payment-state.js';
+import { provider } from './activities.js';
+import type { PaymentRun } from './run.js';
+
+export async function submitEvidence(run: PaymentRun, { evidence, submit }: DisputeEvidenceRequest): Promise<DisputeRecord> {
+  const { record } = run;
+  const dispute = record.dispute!;
+  const state = await provider.updateDisputeEvidence({
+    disputeId: dispute.id,
+    evidence,
+    submit,
+    // One key per accepted update: history length is fixed when the update is applied, so a retry of this
+    // activity reuses it while a later, different submission gets its own.
+    idempotencyKey: `${record.id}:${dispute.id}:evidence:${workflowInfo().historyLength}`,
+  });
+  run.apply(applyDisputeState(record, state, 'charge.dispute.updated'));
+  if (submit) dispute.evidence_submitted = true;
+  return record.dispute!;
+}
+
+export async function acceptDispute(run: PaymentRun): Promise<DisputeRecord> {
+  const { record } = run;
+  const dispute = record.dispute!;
+  const state = await provider.acceptDispute({ disputeId: dispute.id, idempotencyKey: `${record.id}:${dispute.id}:accept` });
+  run.apply(applyDisputeState(record, state, 'charge.dispute.closed'));
+  return record.dispute!;
+}
+
+export function requireOpenDispute(run: PaymentRun): void {
+  if (!hasOpenDispute(run.record)) {
+    throw ApplicationFailure.create({
+      type: PaymentErrorType.NoOpenDispute,
+      message: 'This payment has no open dispute.',
+      nonRetryable: true,
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The payment's run state in one object: the record, the memory that keeps every effect exactly-once, and
+ * what the phases wait on. Handlers and phases change the payment only through `apply`, which queues the
+ * merchant notifications, publishes the record to operators and wakes whoever waits for a change.
+ */
+import { condition, workflowInfo } from '@temporalio/workflow';
+import type { PaymentRecord, PaymentRequest, PaymentSettings } from '../messages.js';
+import { initialRecord, transferFailed, type MerchantEvent, type UnpaidEnding } from '../payment-state.js';
+import { Courier } from './notifications.js';
+import { Publisher } from './publish.js';
+
+/** A merchant notification owed and not yet delivered, with the payment as it was when the event happened. */
+export interface QueuedNotification extends MerchantEvent {
+  created: number;
+  payment: PaymentRecord;
+}
+
+/** State carried across continue-as-new. */
+export interface CarriedState {
+  record: PaymentRecord;
+  seenEventIds: string[];
+  emittedEventIds: string[];
+  retentionEndsAt: number | null;
+  reminderSentFor: string | null;
+  outbox: QueuedNotification[];
+}
+
+export interface PaymentWorkflowInput {
+  request: PaymentRequest;
+  settings: PaymentSettings;
+  carried?: CarriedState;
+}
+
+export interface CancelRequest {
+  reason: string;
+  ending: UnpaidEnding;
+}
+
+export class PaymentRun {
+  readonly request: PaymentRequest;
+  readonly settings: PaymentSettings;
+  readonly record: PaymentRecord;
+  /** WooshPay event ids already applied: WooshPay delivers at least once and in any order. */
+  readonly seenEventIds: Set<string>;
+  /** Merchant event ids already queued: each notification is owed once, ever. */
+  readonly emittedEventIds: Set<string>;
+  readonly outbox: QueuedNotification[];
+  retentionEndsAt: number | null;
+  reminderSentFor: string | null;
+
+  /** Why and how an unpaid payment should end; acted on by the cancel gate while awaiting the transfer. */
+  cancelRequest: CancelRequest | null = null;
+  cancelAttempted = false;
+  /** Something arrived that our record cannot place (an event ahead of us): read WooshPay's view. */
+  reconcileRequested = false;
+  readonly refundsInFlight = new Map<string, Promise<void>>();
+
+  readonly courier: Courier;
+  private readonly publisher: Publisher;
+  /** Bumped on every change a phase may react to (handlers, alarms); phases wait for it to move. */
+  private version = 0;
+
+  constructor({ request, settings, carried }: PaymentWorkflowInput) {
+    this.request = request;
+    this.settings = settings;
+    this.record = carried?.record ?? initialRecord(request);
+    this.seenEventIds = new Set(carried?.seenEventIds ?? []);
+    this.emittedEventIds = new Set(carried?.emittedEventIds ?? []);
+    this.outbox = [...(carried?.outbox ?? [])];
+    this.retentionEndsAt = carried?.retentionEndsAt ?? null;
+    this.reminderSentFor = carried?.reminderSentFor ?? null;
+    this.publisher = new Publisher(carried?.record);
+    this.courier = new Courier(this);
+  }
+
+  /** Records what a rule returned: queues its notifications, publishes the record, wakes the phases. */
+  apply(events: MerchantEvent[] = []): void {
+    for (const event of events) {
+      if (this.emittedEventIds.has(event.id)) continue;
+      this.emittedEventIds.add(event.id);
+      this.outbox.push({ ...event, created: Date.now(), payment: snapshot(this.record) });
+    }
+    if (transferFailed(this.record)) this.cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
+    this.publisher.publish(this.record);
+    this.touch();
+  }
+
+  touch(): void {
+    this.version++;
+  }
+
+  /** A mark to wait from: changes made after it wake `changedSince`. */
+  mark(): number {
+    return this.version;
+  }
+
+  async changedSince(mark: number, orWhen: () => boolean = () => false): Promise<void> {
+    await condition(() => this.version !== mark || orWhen());
+  }
+
+  shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    const limit = this.settings.continueAsNewAfterEvents;
+    return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+  }
+
+  carried(): CarriedState {
+    return {
+      record: this.record,
+      seenEventIds: [...this.seenEventIds],
+      emittedEventIds: [...this.emittedEventIds],
+      retentionEndsAt: this.retentionEndsAt,
+      reminderSentFor: this.reminderSentFor,
+      outbox: [...this.outbox],
+    };
+  }
+}
+
+function snapshot(record: PaymentRecord): PaymentRecord {
+  return JSON.parse(JSON.stringify(record)) as PaymentRecord;
+}
