@@ -1,79 +1,226 @@
 /**
- * Determinism: histories of real payment lives replay against the current workflow code. The saved ones in
- * test/histories were recorded from earlier versions, so a change that would break running payments fails
- * here (patch it with `patched()` instead); a freshly recorded full life must replay too.
+ * Determinism: every path a payment can take, lived over real HTTP (intake API, simulated WooshPay and its
+ * webhooks, a merchant receiver), replays against the current workflow code. Two checks per path:
+ * - its saved history (test/histories/<path>.json, recorded from earlier code) replays: a change that would
+ *   break payments already running fails here; patch it with `patched()` instead;
+ * - a fresh life of it replays: a change that makes the path itself nondeterministic fails here even before
+ *   the histories are re-recorded.
+ * No secret is in any payload of any of these histories.
  *
- * Record a new one with `RECORD_HISTORY=1 npm test -- test/workflows/replay.test.ts`.
+ * Re-record every history (after a deliberate, patched change) with
+ * `RECORD_HISTORY=1 npm test -- test/workflows/replay.test.ts`.
  */
-import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker } from '@temporalio/worker';
-import { resolveTemporalCli } from '../../scripts/temporal-cli.js';
-import { workflowsPath } from '../harness/temporal.js';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { PaymentSettings } from '../../workflows/messages.js';
+import { bundlePaymentWorkflows } from '../harness/temporal.js';
+import { exportHistory, parseHistory, payloadTexts, waitUntilQuiet, type RunRef } from '../helpers/histories.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { API_KEY, directPayment, newKey, NOTIFY_SECRET, startStack, type Stack } from '../helpers/stack.js';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
-const execFileAsync = promisify(execFile);
-let stack: Stack;
+const recording = Boolean(process.env.RECORD_HISTORY);
+const SECRETS = [API_KEY, NOTIFY_SECRET, 'sk_test_', 'whsec_', 'Basic '];
 
+let stack: Stack;
+let receiver: Receiver;
+let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  stack = await startStack();
+  receiver = await startReceiver();
+  stack = await startStack({ settings: { defaultNotifyUrl: receiver.url } });
   await stack.sim('/_sim/settings', { refundAutoSettleMs: 0 });
+  bundle = await bundlePaymentWorkflows();
 });
 afterAll(async () => {
   await stack?.close();
+  await receiver?.close();
 });
 
-/** A whole life: paid, two partial refunds, a dispute opened and lost. */
-async function fullLife(): Promise<string> {
-  const created = await stack.call('POST', '/v1/payments', { idempotencyKey: newKey('replay'), body: directPayment({ merchant_order_id: 'replay-1' }) });
-  const id = created.body.id as string;
-  await stack.sim(`/_sim/payment_intents/${created.body.payment_intent}/succeed`);
-  await stack.waitForPayment(id, (p) => p.status === 'succeeded');
-  await stack.call('POST', `/v1/payments/${id}/refunds`, { idempotencyKey: newKey(), body: { amount: 300_000 } });
-  await stack.call('POST', `/v1/payments/${id}/refunds`, { idempotencyKey: newKey(), body: { amount: 200_000 } });
-  await stack.waitForPayment(id, (p) => p.amount_refunded === 500_000);
-  const dispute = await stack.sim(`/_sim/payment_intents/${created.body.payment_intent}/dispute`, { amount: 500_000 });
-  await stack.waitForPayment(id, (p) => p.status === 'disputed');
-  await stack.sim(`/_sim/disputes/${dispute.id}/close`, { status: 'lost' });
-  await stack.waitForPayment(id, (p) => p.status === 'charged_back');
-  return id;
-}
+/** Every path of a payment's life: its name (and history file) → what drives it, returning the run to keep. */
+const paths: Record<string, () => Promise<RunRef>> = {
+  async paid() {
+    return { workflowId: (await paidPayment()).id };
+  },
+  async expired() {
+    // The payment's own deadline ends it: the session lives 2 s and WooshPay's webhooks about it are lost.
+    await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: 2_000 });
+    try {
+      const payment = await createCheckout();
+      await stack.sim('/_sim/faults', { kind: 'webhook_drop' });
+      await stack.waitForPayment(payment.id, (p) => p.status === 'expired');
+      return { workflowId: payment.id };
+    } finally {
+      await stack.clearFaults();
+      await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: 24 * 3_600_000 });
+    }
+  },
+  async cancelled() {
+    const payment = await createDirect();
+    const res = await stack.call('POST', `/v1/payments/${payment.id}/cancel`, { body: { reason: 'shopper changed their mind' } });
+    expect(res.body.status).toBe('canceled');
+    return { workflowId: payment.id };
+  },
+  async 'transfer-failed'() {
+    const payment = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/fail`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'failed');
+    return { workflowId: payment.id };
+  },
+  async 'creation-failed'() {
+    // WooshPay's minimum is 1.00 IDR (100 units); the intake leaves that to WooshPay, which refuses.
+    const res = await stack.call('POST', '/v1/payments', { idempotencyKey: newKey('refused'), body: directPayment({ amount: 50 }) });
+    expect(res.status).toBe(422);
+    await stack.waitForPayment(res.body.error.payment, (p) => p.status === 'failed');
+    return { workflowId: res.body.error.payment };
+  },
+  async checkout() {
+    const payment = await createCheckout();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+    return { workflowId: payment.id };
+  },
+  async refunds() {
+    // Settled by webhook, failed at WooshPay, and settled while its webhook is lost (found by the refund poll).
+    const payment = await withSettings({ refundPollMs: 1_000 }, () => paidPayment());
+    await refund(payment.id, { amount: 300_000 });
+    await stack.waitForPayment(payment.id, (p) => p.amount_refunded === 300_000);
+    await stack.sim('/_sim/settings', { refundAutoSettleMs: null });
+    try {
+      await refund(payment.id, { amount: 200_000 });
+      const failing = await stack.waitForPayment(payment.id, (p) => p.refunds[1]?.provider_refund);
+      await stack.sim(`/_sim/refunds/${failing.refunds[1].provider_refund}/fail`);
+      await stack.waitForPayment(payment.id, (p) => p.refunds[1].status === 'failed');
+      await refund(payment.id, {});
+      const lost = await stack.waitForPayment(payment.id, (p) => p.refunds[2]?.provider_refund);
+      await stack.sim('/_sim/faults', { kind: 'webhook_drop', eventType: 'charge.refund.updated' });
+      await stack.sim(`/_sim/refunds/${lost.refunds[2].provider_refund}/succeed`);
+      await stack.waitForPayment(payment.id, (p) => p.status === 'refunded');
+    } finally {
+      await stack.clearFaults();
+      await stack.sim('/_sim/settings', { refundAutoSettleMs: 0 });
+    }
+    return { workflowId: payment.id };
+  },
+  async 'dispute-won'() {
+    const payment = await paidPayment();
+    const dispute = await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, { amount: 1_000_000 });
+    await stack.waitForPayment(payment.id, (p) => p.status === 'disputed');
+    const evidence = await stack.call('POST', `/v1/payments/${payment.id}/dispute/evidence`, {
+      body: { evidence: { product_description: 'Batik shirt, delivered' }, submit: true },
+    });
+    expect(evidence.status).toBe(200);
+    await stack.sim(`/_sim/disputes/${dispute.id}/close`, { status: 'won' });
+    await stack.waitForPayment(payment.id, (p) => p.dispute?.status === 'won' && p.status === 'succeeded');
+    return { workflowId: payment.id };
+  },
+  async 'dispute-lost'() {
+    // Two partial refunds, then WooshPay decides the dispute on the rest against the merchant.
+    const payment = await paidPayment();
+    await refund(payment.id, { amount: 300_000 });
+    await refund(payment.id, { amount: 200_000 });
+    await stack.waitForPayment(payment.id, (p) => p.amount_refunded === 500_000);
+    const dispute = await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, { amount: 500_000 });
+    await stack.waitForPayment(payment.id, (p) => p.status === 'disputed');
+    await stack.sim(`/_sim/disputes/${dispute.id}/close`, { status: 'lost' });
+    await stack.waitForPayment(payment.id, (p) => p.status === 'charged_back');
+    return { workflowId: payment.id };
+  },
+  async 'dispute-accepted'() {
+    const payment = await paidPayment();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, {});
+    await stack.waitForPayment(payment.id, (p) => p.status === 'disputed');
+    expect((await stack.call('POST', `/v1/payments/${payment.id}/dispute/accept`, { body: {} })).status).toBe(200);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'charged_back');
+    return { workflowId: payment.id };
+  },
+  async 'continue-as-new'() {
+    // Refunds until the run hands over; the first run's history is the one that ends in continue-as-new.
+    const payment = await withSettings({ continueAsNewAfterEvents: 40 }, () => paidPayment());
+    const handle = stack.env.client.workflow.getHandle(payment.id);
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 1; (await handle.describe()).runId === firstRun; i++) {
+      expect(i).toBeLessThanOrEqual(10);
+      await refund(payment.id, { amount: 50_000 });
+      await stack.waitForPayment(payment.id, (p) => p.amount_refunded === i * 50_000);
+    }
+    return { workflowId: payment.id, runId: firstRun };
+  },
+};
 
 describe('replay', () => {
-  it('replays a freshly recorded full payment life', async () => {
-    const id = await fullLife();
-    // The CLI's JSON export, the format operators download from the UI and the SDK replays.
-    const cli = await resolveTemporalCli();
-    const { stdout } = await execFileAsync(
-      cli.path!,
-      ['workflow', 'show', '--workflow-id', id, '--address', process.env.TEMPORAL_TEST_ADDRESS!, '--output', 'json'],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
-    await Worker.runReplayHistory({ workflowsPath }, historyFromJSON(JSON.parse(stdout)), id);
-
-    // Secrets come from configuration and stay there: none is in any payload of the history.
-    const payloads = [...stdout.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
-    expect(payloads.length).toBeGreaterThan(10);
-    for (const secret of [API_KEY, NOTIFY_SECRET, 'sk_test_', 'whsec_', 'Basic ']) {
-      expect(payloads.filter((p) => p.includes(secret))).toEqual([]);
-    }
-    if (process.env.RECORD_HISTORY) {
-      await writeFile(path.join(historiesDir, 'payment-refunded-then-charged-back.json'), stdout);
+  it.each(Object.keys(paths))(`${recording ? 'records' : 'replays a fresh life of'} the %s path`, async (name) => {
+    const run = await paths[name]();
+    await waitUntilQuiet(stack.env.client, run);
+    const exported = await exportHistory(run);
+    await Worker.runReplayHistory({ workflowBundle: bundle }, parseHistory(exported), run.workflowId);
+    expectNoSecrets(exported);
+    if (recording) {
+      await mkdir(historiesDir, { recursive: true });
+      await writeFile(path.join(historiesDir, `${name}.json`), exported);
     }
   });
 
-  it('replays every saved history against the current code', async () => {
-    const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
+  it('replays the saved history of every path against the current code', async () => {
+    const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.keys(paths).map((name) => `${name}.json`).sort());
     for (const file of files) {
-      const history = historyFromJSON(JSON.parse(await readFile(path.join(historiesDir, file), 'utf8')));
-      await expect(Worker.runReplayHistory({ workflowsPath }, history, file)).resolves.toBeUndefined();
+      const exported = await readFile(path.join(historiesDir, file), 'utf8');
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, parseHistory(exported), file)).resolves.toBeUndefined();
+      expectNoSecrets(exported);
     }
   });
 });
+
+/** Secrets come from configuration and stay there: none is in any payload of a history. */
+function expectNoSecrets(exported: string): void {
+  const payloads = payloadTexts(exported);
+  expect(payloads.length).toBeGreaterThanOrEqual(3);
+  for (const secret of SECRETS) expect(payloads.filter((p) => p.includes(secret))).toEqual([]);
+}
+
+async function createDirect(): Promise<any> {
+  const res = await stack.call('POST', '/v1/payments', { idempotencyKey: newKey('replay'), body: directPayment() });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function createCheckout(): Promise<any> {
+  const res = await stack.call('POST', '/v1/payments', {
+    idempotencyKey: newKey('replay-co'),
+    body: {
+      amount: 300_000,
+      currency: 'IDR',
+      integration: 'checkout',
+      success_url: 'https://shop.example/ok',
+      cancel_url: 'https://shop.example/no',
+      line_items: [{ name: 'Kopi', unit_amount: 100_000, quantity: 3 }],
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function paidPayment(): Promise<any> {
+  const payment = await createDirect();
+  await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+  return stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+}
+
+async function refund(paymentId: string, body: { amount?: number }): Promise<void> {
+  const res = await stack.call('POST', `/v1/payments/${paymentId}/refunds`, { idempotencyKey: newKey('refund'), body });
+  expect(`${res.status} ${JSON.stringify(res.body.error ?? null)}`).toBe('201 null');
+}
+
+/** Payments created inside `create` start with these settings (a payment keeps the settings it started with). */
+async function withSettings<T>(overrides: Partial<PaymentSettings>, create: () => Promise<T>): Promise<T> {
+  const before = stack.api.payments.settings;
+  stack.api.payments.settings = { ...before, ...overrides };
+  try {
+    return await create();
+  } finally {
+    stack.api.payments.settings = before;
+  }
+}
