@@ -138,9 +138,11 @@ const paths: Record<string, () => Promise<RunRef>> = {
   },
   async 'continue-as-new'() {
     // Refunds until the run hands over; the first run's history is the one that ends in continue-as-new.
-    const payment = await withSettings({ continueAsNewAfterEvents: 40 }, () => paidPayment());
+    const payment = await withSettings({ continueAsNewAfterEvents: 40 }, () => createDirect());
     const handle = stack.env.client.workflow.getHandle(payment.id);
     const firstRun = (await handle.describe()).runId;
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
     for (let i = 1; (await handle.describe()).runId === firstRun; i++) {
       expect(i).toBeLessThanOrEqual(10);
       await refund(payment.id, { amount: 50_000 });
