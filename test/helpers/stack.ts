@@ -178,6 +178,18 @@ export function directPayment(overrides: Record<string, unknown> = {}) {
   return { amount: 1_000_000, currency: 'IDR', return_url: 'https://shop.example/return', ...overrides };
 }
 
+/** A checkout-integration body: three line items adding up to the amount. */
+export function checkoutPayment() {
+  return {
+    amount: 300_000,
+    currency: 'IDR',
+    integration: 'checkout',
+    success_url: 'https://shop.example/ok',
+    cancel_url: 'https://shop.example/no',
+    line_items: [{ name: 'Kopi', unit_amount: 100_000, quantity: 3 }],
+  };
+}
+
 export function newKey(prefix = 'key'): string {
   return `${prefix}-${randomBytes(8).toString('hex')}`;
 }

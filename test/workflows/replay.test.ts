@@ -15,11 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { CHECKOUT_SESSION_LIFETIME_MS } from '../../wooshpay/assumptions.js';
 import type { PaymentSettings } from '../../workflows/messages.js';
 import { bundlePaymentWorkflows } from '../harness/temporal.js';
 import { exportHistory, parseHistory, payloadTexts, waitUntilQuiet, type RunRef } from '../helpers/histories.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { API_KEY, directPayment, newKey, NOTIFY_SECRET, startStack, type Stack } from '../helpers/stack.js';
+import { API_KEY, checkoutPayment, directPayment, newKey, NOTIFY_SECRET, startStack, type Stack } from '../helpers/stack.js';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 const recording = Boolean(process.env.RECORD_HISTORY);
@@ -45,7 +46,7 @@ const paths: Record<string, () => Promise<RunRef>> = {
     return { workflowId: (await paidPayment()).id };
   },
   async expired() {
-    // The payment's own deadline ends it: the session lives 2 s and WooshPay's webhooks about it are lost.
+    // The payment's own deadline ends it: the session lives 2 s and WooshPay's webhooks are lost meanwhile.
     await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: 2_000 });
     try {
       const payment = await createCheckout();
@@ -54,7 +55,7 @@ const paths: Record<string, () => Promise<RunRef>> = {
       return { workflowId: payment.id };
     } finally {
       await stack.clearFaults();
-      await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: 24 * 3_600_000 });
+      await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: CHECKOUT_SESSION_LIFETIME_MS });
     }
   },
   async cancelled() {
@@ -190,17 +191,7 @@ async function createDirect(): Promise<any> {
 }
 
 async function createCheckout(): Promise<any> {
-  const res = await stack.call('POST', '/v1/payments', {
-    idempotencyKey: newKey('replay-co'),
-    body: {
-      amount: 300_000,
-      currency: 'IDR',
-      integration: 'checkout',
-      success_url: 'https://shop.example/ok',
-      cancel_url: 'https://shop.example/no',
-      line_items: [{ name: 'Kopi', unit_amount: 100_000, quantity: 3 }],
-    },
-  });
+  const res = await stack.call('POST', '/v1/payments', { idempotencyKey: newKey('replay-co'), body: checkoutPayment() });
   expect(res.status).toBe(201);
   return res.body;
 }
