@@ -25,7 +25,8 @@ export async function awaitTransfer(run: PaymentRun): Promise<void> {
   const cancelDue = () => run.cancelRequest !== null && !run.cancelAttempted;
   try {
     while (isAwaitingTransfer(record)) {
-      if (!run.cancelRequest && run.shouldContinueAsNew()) await continueAsNewNow(run);
+      // A refused cancel is answered and done: it must not hold the history back from continuing as new.
+      if (!cancelDue() && run.shouldContinueAsNew()) await continueAsNewNow(run);
       expiry.set(!expiryGateTried && Date.now() < record.expires_at ? record.expires_at : null);
       poll.set(polls.nextAt);
       const mark = run.mark();
@@ -67,7 +68,8 @@ export async function reconcile(run: PaymentRun): Promise<void> {
     });
     if (intent) {
       record.payment_intent ??= intent.id;
-      run.apply(applyIntentState(record, intent, Date.now(), intendedEnding(run)));
+      const events = applyIntentState(record, intent, Date.now(), intendedEnding(run));
+      run.apply([...events, ...run.providerEvents.retryWaiting(record, Date.now()).events]);
     }
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;

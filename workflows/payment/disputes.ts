@@ -1,7 +1,8 @@
 /** The merchant's actions on an open dispute: submit evidence, or accept the loss. */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { PaymentErrorType, type DisputeEvidenceRequest, type DisputeRecord } from '../messages.js';
-import { applyDisputeState, hasOpenDispute } from '../payment-state.js';
+import { applyDisputeState, NOT_YET } from '../payment-ledger.js';
+import { hasOpenDispute } from '../payment-state.js';
 import { provider } from './activities.js';
 import type { PaymentRun } from './run.js';
 
@@ -16,7 +17,7 @@ export async function submitEvidence(run: PaymentRun, { evidence, submit }: Disp
     // activity reuses it while a later, different submission gets its own.
     idempotencyKey: `${record.id}:${dispute.id}:evidence:${workflowInfo().historyLength}`,
   });
-  run.apply(applyDisputeState(record, state, 'charge.dispute.updated'));
+  applyDispute(run, applyDisputeState(record, state, 'charge.dispute.updated', Date.now()));
   if (submit) dispute.evidence_submitted = true;
   return record.dispute!;
 }
@@ -25,8 +26,13 @@ export async function acceptDispute(run: PaymentRun): Promise<DisputeRecord> {
   const { record } = run;
   const dispute = record.dispute!;
   const state = await provider.acceptDispute({ disputeId: dispute.id, idempotencyKey: `${record.id}:${dispute.id}:accept` });
-  run.apply(applyDisputeState(record, state, 'charge.dispute.closed'));
+  applyDispute(run, applyDisputeState(record, state, 'charge.dispute.closed', Date.now()));
   return record.dispute!;
+}
+
+/** Only a paid payment has a dispute to act on (the validator checked), so NOT_YET cannot come back here. */
+function applyDispute(run: PaymentRun, result: ReturnType<typeof applyDisputeState>): void {
+  run.apply(result === NOT_YET ? [] : result);
 }
 
 export function requireOpenDispute(run: PaymentRun): void {

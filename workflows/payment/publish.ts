@@ -5,7 +5,7 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PaymentRecord } from '../messages.js';
 import { paymentMetricsTracker } from '../payment-metrics.js';
-import { DisputeStatus, PaymentStatus, RefundedAmount, WooshPayIntentId } from '../search-attributes.js';
+import { DisputeStatus, PaymentReview, PaymentStatus, RefundedAmount, WooshPayIntentId } from '../search-attributes.js';
 
 type SearchAttributeUpdates = Parameters<typeof upsertSearchAttributes>[0];
 
@@ -24,6 +24,7 @@ export class Publisher {
       [PaymentStatus, record.status],
       [WooshPayIntentId, record.payment_intent],
       [DisputeStatus, record.dispute?.status ?? null],
+      [PaymentReview, record.review?.reason ?? null],
     ];
     for (const [key, value] of keywords) {
       if (!this.changed(key.name, value)) continue;
@@ -62,5 +63,10 @@ export function renderDetails(record: PaymentRecord): string {
   if (record.checkout_session) lines.push(`Checkout Session: \`${record.checkout_session}\``);
   if (record.dispute) lines.push(`Dispute \`${record.dispute.id}\`: ${record.dispute.status}`);
   if (record.failure) lines.push(`Failure: ${record.failure.code} — ${record.failure.message}`);
+  if (record.amount_received !== record.amount) lines.push(`Received: ${record.amount_received} ${record.currency}`);
+  if (record.review) {
+    const { reason, amount, policy, amount_returned } = record.review;
+    lines.push(`**Needs review: ${reason}** — ${amount} ${record.currency} (policy ${policy}, returned ${amount_returned})`);
+  }
   return lines.join('\n\n');
 }

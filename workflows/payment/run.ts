@@ -4,10 +4,12 @@
  * merchant notifications, publishes the record to operators and wakes whoever waits for a change.
  */
 import { condition, workflowInfo } from '@temporalio/workflow';
-import type { PaymentRecord, PaymentRequest, PaymentSettings } from '../messages.js';
+import type { PaymentRecord, PaymentRequest, PaymentSettings, ProviderEvent } from '../messages.js';
 import { initialRecord, transferFailed, type MerchantEvent, type UnpaidEnding } from '../payment-state.js';
+import { ProviderEventLog } from '../provider-event-log.js';
 import { Courier } from './notifications.js';
 import { Publisher } from './publish.js';
+import { returnUnkeptMoney } from './refunds.js';
 
 /** A merchant notification owed and not yet delivered, with the payment as it was when the event happened. */
 export interface QueuedNotification extends MerchantEvent {
@@ -19,6 +21,8 @@ export interface QueuedNotification extends MerchantEvent {
 export interface CarriedState {
   record: PaymentRecord;
   seenEventIds: string[];
+  /** WooshPay events that wait for funds the record has not seen yet. */
+  waitingEvents: ProviderEvent[];
   emittedEventIds: string[];
   retentionEndsAt: number | null;
   reminderSentFor: string | null;
@@ -40,8 +44,8 @@ export class PaymentRun {
   readonly request: PaymentRequest;
   readonly settings: PaymentSettings;
   readonly record: PaymentRecord;
-  /** WooshPay event ids already applied: WooshPay delivers at least once and in any order. */
-  readonly seenEventIds: Set<string>;
+  /** WooshPay's events, each applied once and in any order. */
+  readonly providerEvents: ProviderEventLog;
   /** Merchant event ids already queued: each notification is owed once, ever. */
   readonly emittedEventIds: Set<string>;
   readonly outbox: QueuedNotification[];
@@ -64,7 +68,7 @@ export class PaymentRun {
     this.request = request;
     this.settings = settings;
     this.record = carried?.record ?? initialRecord(request);
-    this.seenEventIds = new Set(carried?.seenEventIds ?? []);
+    this.providerEvents = new ProviderEventLog(carried?.seenEventIds, carried?.waitingEvents);
     this.emittedEventIds = new Set(carried?.emittedEventIds ?? []);
     this.outbox = [...(carried?.outbox ?? [])];
     this.retentionEndsAt = carried?.retentionEndsAt ?? null;
@@ -81,6 +85,7 @@ export class PaymentRun {
       this.outbox.push({ ...event, created: Date.now(), payment: snapshot(this.record) });
     }
     if (transferFailed(this.record)) this.cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
+    returnUnkeptMoney(this);
     this.publisher.publish(this.record);
     this.touch();
   }
@@ -107,7 +112,8 @@ export class PaymentRun {
   carried(): CarriedState {
     return {
       record: this.record,
-      seenEventIds: [...this.seenEventIds],
+      seenEventIds: [...this.providerEvents.seen],
+      waitingEvents: [...this.providerEvents.waiting],
       emittedEventIds: [...this.emittedEventIds],
       retentionEndsAt: this.retentionEndsAt,
       reminderSentFor: this.reminderSentFor,

@@ -7,12 +7,12 @@
  * the record are pure functions in ../payment-state.ts; the run state is one object (run.ts).
  */
 import type { PaymentRecord } from '../messages.js';
-import { isAwaitingTransfer, isPaid } from '../payment-state.js';
+import { isAwaitingTransfer } from '../payment-state.js';
 import { awaitTransfer } from './awaiting-transfer.js';
 import { closeWhenQuiet } from './continue-as-new.js';
 import { createAtProvider } from './creation.js';
 import { registerHandlers } from './handlers.js';
-import { ownPaidPayment } from './paid.js';
+import { ownPayment } from './paid.js';
 import { PaymentRun, type PaymentWorkflowInput } from './run.js';
 
 export type { CarriedState, PaymentWorkflowInput } from './run.js';
@@ -25,7 +25,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   if (run.record.status === 'processing') await createAtProvider(run);
   if (isAwaitingTransfer(run.record)) await awaitTransfer(run);
-  if (isPaid(run.record)) await ownPaidPayment(run);
+  await ownPayment(run);
   await closeWhenQuiet(run);
   return run.record;
 }
