@@ -5,6 +5,7 @@
  * schema and the type it describes differ in any field, optionality or type, so the two cannot drift.
  */
 import { z } from 'zod';
+import { ErrorEnvelopeSchema } from './errors.js';
 import type { PaymentListPage, PaymentSummary } from './payments-service.js';
 import {
   DISPUTE_STATUSES,
@@ -135,6 +136,21 @@ export const WebhookAckSchema = z.strictObject({
   received: z.literal(true),
   ignored: z.enum(['event_type', 'no_payment', 'payment_closed']).optional(),
 });
+
+/** The response bodies under their names in the OpenAPI document's `components.schemas`. */
+export const RESPONSE_COMPONENTS = {
+  Payment: PaymentSchema,
+  Refund: RefundSchema,
+  Dispute: DisputeSchema,
+  PaymentSummary: PaymentSummarySchema,
+  PaymentList: PaymentListSchema,
+  Error: ErrorEnvelopeSchema,
+  Health: HealthSchema,
+  Ready: ReadySchema,
+  NotReady: NotReadySchema,
+  WebhookAck: WebhookAckSchema,
+} satisfies Record<string, z.ZodType>;
+export type ResponseComponent = keyof typeof RESPONSE_COMPONENTS;
 
 // ---- Compile-time agreement with the types the code returns ------------------------------------------
 

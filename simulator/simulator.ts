@@ -25,7 +25,7 @@ export interface CreateSimulatorOptions extends SimulatorOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** A stateful WooshPay test mode in memory (design.md, "Simulator contract"). */
+/** A stateful WooshPay test mode in memory (docs/design.md "Simulator contract"). */
 export function createSimulator({ log = defaultLog, ...options }: CreateSimulatorOptions = {}): Simulator {
   const sim = createSimulation(SettingsUpdateSchema.parse(options), log);
   const app = createApp(sim);

@@ -1,5 +1,5 @@
 // What we act on where the WooshPay documentation is silent or contradicts itself.
-// Each constant cites its item in ../shared/wooshpay-api.md §14 (or the section it refines), so a
+// Each constant cites its item in docs/wooshpay-api.md §14 (or the section it refines), so a
 // check against live test mode changes one line here instead of literals scattered through the code.
 
 const SECOND_MS = 1_000;

@@ -26,7 +26,7 @@ const WebhookLogFilterSchema = z.looseObject({
   event_type: z.string().optional(),
 });
 
-/** Test-only controls outside `/v1` (design.md, §14.20): what shoppers, banks and operators do. */
+/** Test-only controls outside `/v1` (docs/design.md "Simulator contract"; docs/wooshpay-api.md §14.20): what shoppers, banks and operators do. */
 export function controlRoutes(sim: Simulation): Router {
   const router = express.Router();
 
