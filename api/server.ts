@@ -72,6 +72,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
       secrets: () => webhookSecrets,
       toleranceSeconds: config.wooshpay.webhookToleranceSeconds,
       wooshpay,
+      reopen: (paymentId, event) => payments.reopen(paymentId, event),
       logger,
       onOutcome: (outcome, eventType) => {
         metrics.webhookOutcome(outcome, eventType);

@@ -17,7 +17,7 @@ import {
   type WooshPayClient,
   WooshPayError,
 } from '../wooshpay/index.js';
-import { providerEventSignal } from '../workflows/messages.js';
+import { type ProviderEvent, providerEventSignal } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
 import { isTemporalUnavailable } from './temporal-errors.js';
 import { PaymentIdSchema } from './schemas.js';
@@ -50,6 +50,7 @@ const DELIVERED_EVENT_TYPES: ReadonlySet<string> = new Set([...ACTED_ON_EVENT_TY
 export type WebhookOutcome =
   | 'delivered'
   | 'duplicate_or_closed'
+  | 'reopened'
   | 'ignored_type'
   | 'no_payment'
   | 'bad_signature'
@@ -63,6 +64,8 @@ export interface WebhookHandlerOptions {
   toleranceSeconds: number;
   /** Used to route events whose object does not carry our payment id (disputes, some refunds). */
   wooshpay: WooshPayClient;
+  /** Opens a closed payment again with an event that came after it closed (PaymentsService.reopen). */
+  reopen: (paymentId: string, event: ProviderEvent) => Promise<'reopened' | 'duplicate'>;
   logger: Logger;
   onOutcome?: (outcome: WebhookOutcome, eventType: string | undefined) => void;
 }
@@ -106,15 +109,17 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
       return finish('ignored_type', 200, { received: true, ignored: 'event_type' }, event.type);
     }
 
+    let paymentId: string | null = null;
     try {
-      const paymentId = await routeToPayment(event, options.wooshpay);
+      paymentId = await routeToPayment(event, options.wooshpay);
       if (!paymentId) {
         log.info('webhook acknowledged: belongs to no payment of ours');
         return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
       // WooshPay gives a delivery 10 s; past our deadline it is better to say 503 and let WooshPay retry.
+      const routed = paymentId;
       await client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-        client.workflow.getHandle(paymentId).signal(providerEventSignal, providerEvent(event)),
+        client.workflow.getHandle(routed).signal(providerEventSignal, providerEvent(event)),
       );
       log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
       return finish('delivered', 200, { received: true }, event.type);
@@ -123,9 +128,25 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
         log.info({ code: err.code }, 'webhook acknowledged: WooshPay does not know its PaymentIntent');
         return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
-      if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message ?? '')) {
-        log.info('webhook acknowledged: payment closed or unknown');
-        return finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type);
+      if (paymentId && /already completed/i.test((err as Error).message ?? '')) {
+        // Never a plain "ignored": money that arrives after the payment closed opens it again to be recorded.
+        try {
+          const outcome = await options.reopen(paymentId, providerEvent(event));
+          log.info({ paymentId, outcome }, 'webhook delivered to a closed payment');
+          return outcome === 'duplicate'
+            ? finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type)
+            : finish('reopened', 200, { received: true }, event.type);
+        } catch (reopenErr) {
+          // Not recorded yet: WooshPay must deliver again, whatever went wrong.
+          log.error({ err: reopenErr, paymentId }, 'closed payment could not be opened again; WooshPay will retry');
+          options.onOutcome?.('unavailable', event.type);
+          res.setHeader('Retry-After', '5');
+          return next(new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.'));
+        }
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        log.info('webhook acknowledged: no such payment');
+        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
       const unavailable = isTemporalUnavailable(err) || (err instanceof WooshPayError && err.retryable);
       log.error({ err }, 'webhook not delivered; WooshPay will retry');

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { DISPUTE_STATUSES } from '../wooshpay/assumptions.js';
 import type { RefundReason } from '../wooshpay/enums.js';
+import type { PaymentWorkflowInput } from './payment/run.js';
 
 export const PAYMENT_STATUSES = [
   'processing',
@@ -255,6 +256,8 @@ export interface PaymentIntake {
 }
 
 // Messages
+/** What a closed payment needs to be opened again (a late transfer): its input and its carried state. */
+export const getContinuationQuery = defineQuery<PaymentWorkflowInput>('getContinuation');
 /** Returns the payment once the WooshPay object exists (redirect URL ready), or fails with the reason. */
 export const createPaymentUpdate = defineUpdate<PaymentIntake, []>('createPayment');
 export const getIntakeQuery = defineQuery<PaymentIntake>('getIntake');

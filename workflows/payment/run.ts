@@ -33,6 +33,11 @@ export interface PaymentWorkflowInput {
   request: PaymentRequest;
   settings: PaymentSettings;
   carried?: CarriedState;
+  /**
+   * A WooshPay event for a payment whose workflow had closed (money that arrived late): the payment is opened
+   * again from its last state with this event, applied before anything else runs.
+   */
+  reopenedBy?: ProviderEvent;
 }
 
 export interface CancelRequest {

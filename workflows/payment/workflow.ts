@@ -13,6 +13,7 @@ import { closeWhenQuiet } from './continue-as-new.js';
 import { createAtProvider } from './creation.js';
 import { registerHandlers } from './handlers.js';
 import { ownPayment } from './paid.js';
+import { onProviderEvent } from './provider-events.js';
 import { PaymentRun, type PaymentWorkflowInput } from './run.js';
 
 export type { CarriedState, PaymentWorkflowInput } from './run.js';
@@ -20,6 +21,7 @@ export type { CarriedState, PaymentWorkflowInput } from './run.js';
 export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<PaymentRecord> {
   const run = new PaymentRun(input);
   registerHandlers(run);
+  if (input.reopenedBy) onProviderEvent(run, input.reopenedBy);
   run.courier.start();
   run.apply();
 
