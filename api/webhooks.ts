@@ -11,6 +11,7 @@ import {
   type Event,
   EventSchema,
   type EventType,
+  PARTIAL_FUNDING,
   SIGNATURE_HEADER,
   verifyWebhookSignature,
   WebhookSignatureError,
@@ -31,6 +32,7 @@ const SIGNAL_DEADLINE_MS = 5_000;
  */
 export const ACTED_ON_EVENT_TYPES = [
   'payment_intent.succeeded',
+  PARTIAL_FUNDING.eventType,
   'payment_intent.processing',
   'payment_intent.payment_failed',
   'payment_intent.canceled',

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { TIMESTAMP_UNIT_MS } from '../wooshpay/assumptions.js';
-import type { EventType, KnownEvent } from '../wooshpay/schemas.js';
+import type { EventType, KnownEvent } from '../wooshpay/events.js';
 import { Faults } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';

@@ -2,12 +2,12 @@ import type {
   Charge,
   CheckoutSession,
   Dispute,
-  Event,
   LineItem,
   PaymentIntent,
   Refund,
   WebhookEndpoint,
 } from '../wooshpay/schemas.js';
+import type { Event } from '../wooshpay/events.js';
 
 /** A session as stored: its line items live beside it (`line_items` unset) and are attached when it is sent. */
 export type StoredCheckoutSession = CheckoutSession;

@@ -3,7 +3,7 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WEBHOOK_RETRY_SCHEDULE_MS,
 } from '../wooshpay/assumptions.js';
-import type { Event } from '../wooshpay/schemas.js';
+import type { Event } from '../wooshpay/events.js';
 import { signWebhookPayload } from '../wooshpay/signature.js';
 import type { Faults } from './faults.js';
 import type { SimulatorSettings } from './settings.js';

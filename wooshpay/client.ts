@@ -2,6 +2,7 @@ import ky from 'ky';
 import type { z } from 'zod';
 import { ERROR_CODES, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER } from './assumptions.js';
 import { WooshPayError, errorFromResponse } from './errors.js';
+import { EventSchema } from './events.js';
 import { describeInvalidParams } from './params.js';
 import { PATHS, fillPath } from './paths.js';
 import {
@@ -15,7 +16,6 @@ import {
   CreateWebhookEndpointParamsSchema,
   DeletedWebhookEndpointSchema,
   DisputeSchema,
-  EventSchema,
   LineItemSchema,
   ListChargesParamsSchema,
   ListCheckoutSessionsParamsSchema,
