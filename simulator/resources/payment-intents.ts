@@ -6,6 +6,7 @@ import {
   ERROR_CODES,
   LIST_LIMIT_DEFAULT,
   PAYMENT_INTENT_CANCELABLE_STATUSES,
+  TIMESTAMP_UNIT_MS,
 } from '../../wooshpay/assumptions.js';
 import { fillPath, PATHS } from '../../wooshpay/paths.js';
 import type {
@@ -165,7 +166,14 @@ function scheduleAutoExpiry(sim: Simulation, pi: PaymentIntent): void {
   const after = sim.settings.intentAutoExpireMs;
   if (after === null || sim.store.sessionOfIntent.has(pi.id) || sim.store.intentDeadlines.has(pi.id)) return;
   sim.store.intentDeadlines.set(pi.id, sim.now() + after);
-  sim.timers.schedule(after, () => {
+  armAutoExpiry(sim, pi);
+}
+
+/** Cancels the intent at its deadline (`intentDeadlines`) if it is still unpaid. */
+export function armAutoExpiry(sim: Simulation, pi: PaymentIntent): void {
+  const deadline = sim.store.intentDeadlines.get(pi.id);
+  if (deadline === undefined) return;
+  sim.timers.schedule(deadline * TIMESTAMP_UNIT_MS - Date.now(), () => {
     if (isCancelable(pi.status)) cancelIntent(sim, pi, AUTO_CANCELLATION_REASON, NO_REQUEST);
   });
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ERROR_CODES, REFUNDABLE_INTENT_STATUSES } from '../../wooshpay/assumptions.js';
+import { ERROR_CODES, REFUNDABLE_INTENT_STATUSES, TIMESTAMP_UNIT_MS } from '../../wooshpay/assumptions.js';
 import type { CreateRefundParamsSchema, Refund } from '../../wooshpay/schemas.js';
 import { invalidRequest, notFound } from '../api-error.js';
 import { newId } from '../ids.js';
@@ -75,13 +75,17 @@ export function createRefund(sim: Simulation, params: CreateParams, origin: Orig
   sim.store.refunds.set(refund.id, refund);
   // §14.2: charge.refund.updated on every change, the first one (pending) included.
   sim.emit('charge.refund.updated', refund, origin);
-  const settleAfter = sim.settings.refundAutoSettleMs;
-  if (settleAfter !== null) {
-    sim.timers.schedule(settleAfter, () => {
-      if (refund.status === 'pending') settleRefund(sim, refund, 'succeeded');
-    });
-  }
+  armAutoSettle(sim, refund);
   return refund;
+}
+
+/** With `refundAutoSettleMs`, a pending refund succeeds that long after it was made. */
+export function armAutoSettle(sim: Simulation, refund: Refund): void {
+  const settleAfter = sim.settings.refundAutoSettleMs;
+  if (settleAfter === null || refund.status !== 'pending') return;
+  sim.timers.schedule(refund.created * TIMESTAMP_UNIT_MS + settleAfter - Date.now(), () => {
+    if (refund.status === 'pending') settleRefund(sim, refund, 'succeeded');
+  });
 }
 
 export function succeedRefund(sim: Simulation, id: string): Refund {
