@@ -172,9 +172,10 @@ export function applyIntentState(
   intendedEnding?: UnpaidEnding,
 ): MerchantEvent[] {
   if (record.payment_intent && intent.id !== record.payment_intent) return [];
-  record.provider_status = intent.status;
   const received = intent.amount_received ?? (intent.status === 'succeeded' ? intent.amount : 0);
+  // Once paid or ended, only money moves the record: a stale event must not rewrite WooshPay's last status.
   if (!isAwaitingTransfer(record)) return noteReceived(record, received, now);
+  record.provider_status = intent.status;
   switch (intent.status) {
     case 'succeeded': {
       if (received >= record.amount) return [...markPaid(record, now), ...noteReceived(record, received, now)];

@@ -125,6 +125,27 @@ describe('late transfers', () => {
     expect((await stack.waitForPayment(payment.id, () => true)).review.amount).toBe(AMOUNT);
   });
 
+  it('money that lands after expiry while the workflow is still open is recorded in the same run', async () => {
+    usePolicy('review');
+    const payment = await openPayment();
+    // The merchant's endpoint is down, so the payment stays open to deliver payment.expired.
+    receiver.failNext(1_000);
+    try {
+      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/expire`);
+      await stack.waitForPayment(payment.id, (p) => p.status === 'expired');
+      const { runId } = await stack.env.client.workflow.getHandle(payment.id).describe();
+      await transfer(payment.payment_intent, { late: true, amount_received: 300_000 });
+      const late = await stack.waitForPayment(payment.id, (p) => p.review !== null);
+      expect(late.review).toMatchObject({ reason: 'paid_after_expiry', amount: 300_000 });
+      const described = await stack.env.client.workflow.getHandle(payment.id).describe();
+      expect(described).toMatchObject({ runId, status: { name: 'RUNNING' } });
+    } finally {
+      receiver.failNext(0);
+    }
+    await receiver.waitFor(() => reviewNotifications(payment.id).length === 1);
+    await waitClosed(payment.id);
+  });
+
   it('under LATE_FUNDS_POLICY=refund a late transfer is returned to the shopper', async () => {
     usePolicy('refund');
     try {
