@@ -120,7 +120,7 @@ describe('events in any order', () => {
           const ordered = orderedStream(s);
           const withDuplicates = fc
             .array(fc.nat({ max: ordered.length - 1 }), { maxLength: ordered.length })
-            .map((picks) => [...ordered, ...picks.map((i) => ordered[i]!)]);
+            .map((picks) => [...ordered, ...picks.map((i) => ordered[i])]);
           return fc.tuple(fc.constant(s), fc.constant(ordered), withDuplicates.chain((events) => fc.shuffledSubarray(events, { minLength: events.length })));
         }),
         ([scenario, ordered, shuffled]) => {
@@ -142,7 +142,7 @@ describe('events in any order', () => {
   it('a dispute lost before WooshPay says it was created still counts the loss', () => {
     const [paid] = orderedStream({ amount: 1_000, partial: null, overpaid: 0, refunds: [], dispute: null });
     const closed = orderedStream({ amount: 1_000, partial: null, overpaid: 0, refunds: [], dispute: { amount: 1_000, closedAs: 'lost' } }).at(-1)!;
-    const record = play(1_000, [paid!, closed]);
+    const record = play(1_000, [paid, closed]);
     expect(record).toMatchObject({ status: 'charged_back', amount_lost: 1_000 });
   });
 
@@ -150,11 +150,11 @@ describe('events in any order', () => {
     const [pending, done] = orderedStream({ amount: 1_000, partial: null, overpaid: 0, refunds: [300], dispute: null }).slice(1);
     const record = freshRecord(1_000);
     const log = new ProviderEventLog();
-    const outcome = log.receive(record, done!, NOW);
+    const outcome = log.receive(record, done, NOW);
     expect(outcome.reconcile).toBe(true);
     expect(record).toMatchObject({ status: 'requires_action', paid_at: null, amount_refunded: 0, refunds: [] });
-    log.receive(record, pending!, NOW);
-    log.receive(record, orderedStream({ amount: 1_000, partial: null, overpaid: 0, refunds: [], dispute: null })[0]!, NOW);
+    log.receive(record, pending, NOW);
+    log.receive(record, orderedStream({ amount: 1_000, partial: null, overpaid: 0, refunds: [], dispute: null })[0], NOW);
     expect(record).toMatchObject({ status: 'partially_refunded', amount_refunded: 300 });
   });
 });
