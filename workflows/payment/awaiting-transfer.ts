@@ -99,10 +99,14 @@ async function cancelAtProvider(run: PaymentRun, ending: UnpaidEnding, reason: s
   } catch (err) {
     const failure = providerFailure(err);
     if (!failure) throw err;
-    // WooshPay refused even to show the intent (e.g. unknown to it): nothing there can be paid.
-    log.warn('WooshPay refused the cancel and the read; ending the payment', { paymentId: record.id, ...failure });
+    // Only WooshPay confirming the cancel ends the payment: without that confirmation money could still land
+    // on the intent. The gate is tried again at the next poll; operators see the payment past its expiry.
+    log.warn('WooshPay refused the cancel and the read; the payment stays open and the gate is tried again', {
+      paymentId: record.id,
+      ...failure,
+    });
     run.cancelAttempted = true;
-    run.apply(endUnpaid(record, ending, Date.now(), failure));
+    run.touch();
     return;
   }
   run.cancelAttempted = true;

@@ -11,10 +11,13 @@ import { Courier } from './notifications.js';
 import { Publisher } from './publish.js';
 import { returnUnkeptMoney } from './refunds.js';
 
-/** A merchant notification owed and not yet delivered, with the payment as it was when the event happened. */
+/**
+ * A merchant notification owed and not yet delivered. It carries no copy of the payment: the notification is
+ * sent with the payment as it is at delivery, so a long outbox (a merchant endpoint down for days while refunds
+ * go on) stays small in history and in every continue-as-new.
+ */
 export interface QueuedNotification extends MerchantEvent {
   created: number;
-  payment: PaymentRecord;
 }
 
 /** State carried across continue-as-new. */
@@ -87,7 +90,7 @@ export class PaymentRun {
     for (const event of events) {
       if (this.emittedEventIds.has(event.id)) continue;
       this.emittedEventIds.add(event.id);
-      this.outbox.push({ ...event, created: Date.now(), payment: snapshot(this.record) });
+      this.outbox.push({ ...event, created: Date.now() });
     }
     if (transferFailed(this.record)) this.cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
     returnUnkeptMoney(this);
@@ -125,8 +128,4 @@ export class PaymentRun {
       outbox: [...this.outbox],
     };
   }
-}
-
-function snapshot(record: PaymentRecord): PaymentRecord {
-  return JSON.parse(JSON.stringify(record)) as PaymentRecord;
 }
