@@ -121,14 +121,19 @@ export async function waitFor(
   options: { timeoutMs: number; process?: ManagedProcess; intervalMs?: number },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
+  let lastError = '';
   for (;;) {
     if (options.process && !options.process.running) {
       throw new Error(`${options.process.name} ended (${await options.process.exited}) while waiting for ${what}:\n${await options.process.logTail()}`);
     }
-    if (await check().catch(() => false)) return;
+    const ok = await check().catch((err: unknown) => {
+      lastError = err instanceof Error ? err.message : String(err);
+      return false;
+    });
+    if (ok) return;
     if (Date.now() > deadline) {
       const tail = options.process ? `\n${await options.process.logTail()}` : '';
-      throw new Error(`gave up waiting for ${what} after ${Math.round(options.timeoutMs / 1000)} s${tail}`);
+      throw new Error(`gave up waiting for ${what} after ${Math.round(options.timeoutMs / 1000)} s${lastError ? ` (last: ${lastError})` : ''}${tail}`);
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath, isExecutableFile } from '../go-install-cache.js';
@@ -43,7 +43,8 @@ export interface LocalPostgres {
 /** `initdb` on PATH, else the newest /usr/lib/postgresql/<version>/bin (Debian keeps it off PATH). */
 export async function findPostgresBinDir(env: Record<string, string | undefined> = process.env): Promise<string | undefined> {
   const onPath = await findOnPath('initdb', env.PATH ?? '');
-  if (onPath) return path.dirname(onPath);
+  // Through symlinks: a machine may link only a few of the tools onto PATH.
+  if (onPath) return path.dirname(await realpath(onPath));
   const versions = await readdir('/usr/lib/postgresql').catch(() => [] as string[]);
   for (const version of versions.sort((a, b) => Number(b) - Number(a))) {
     const dir = path.join('/usr/lib/postgresql', version, 'bin');
