@@ -13,8 +13,11 @@ const port = z.coerce.number().int().min(1).max(65535);
 export const ClusterEnvSchema = z.object({
   /** The Temporal frontend, as compose publishes it. */
   CLUSTER_TEMPORAL_PORT: port.default(7233),
-  /** Eight consecutive ports from here for the server's internal services; unset: the image's defaults. */
-  CLUSTER_TEMPORAL_INTERNAL_PORTS_FROM: port.max(65528).optional(),
+  /**
+   * Eight consecutive ports from here for the server's internal services; unset: the image's defaults.
+   * Temporal stores membership ports in a SQL smallint, so they stay below 32768.
+   */
+  CLUSTER_TEMPORAL_INTERNAL_PORTS_FROM: port.max(32_760, 'Temporal keeps membership ports below 32768').optional(),
   CLUSTER_TEMPORAL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
   /** The cluster's own PostgreSQL: not 5432, so it never meets a PostgreSQL the machine already runs. */
   CLUSTER_POSTGRES_PORT: port.default(5433),

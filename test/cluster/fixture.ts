@@ -129,10 +129,13 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
   throw new Error(`${what} not met in ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}; last error: ${String(lastError)}`);
 }
 
-/** `count` consecutive loopback ports, all free right now. */
+/**
+ * `count` consecutive loopback ports, all free right now. Below 32768: Temporal keeps membership ports in a
+ * SQL smallint, and Linux hands out ephemeral ports from 32768 up, so none is taken meanwhile by a client.
+ */
 export async function freePorts(count: number): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 40_000);
+    const first = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count));
     let free = true;
     for (let port = first; port < first + count && free; port++) free = await canBind(port);
     if (free) return first;
