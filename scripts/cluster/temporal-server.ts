@@ -90,11 +90,14 @@ export function temporalServer(options: {
   };
 }
 
+/** grpc.health.v1 SERVING: what `temporal operator cluster health` waits for too. */
+const SERVING = 1;
+
 export async function frontendHealthy(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2_000 });
   try {
     const response = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
-    return response.status === 1; // SERVING
+    return Number(response.status) === SERVING;
   } finally {
     await connection.close();
   }

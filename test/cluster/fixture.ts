@@ -67,7 +67,7 @@ export async function startTestCluster(options: { simulator?: CreateSimulatorOpt
     });
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
-    throw new Error(`the cluster did not start: ${(err as Error).message}\n${logs.join('\n')}`);
+    throw new Error(`the cluster did not start: ${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
   }
   const apiUrls = cluster.apis.map((r) => r.url!);
   const simulatorUrl = cluster.simulator!.url;
