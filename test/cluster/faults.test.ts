@@ -101,10 +101,13 @@ describe('npm run cluster under faults', () => {
     // WooshPay tried each webhook while the server was down, and the API turned it away (so it retries).
     const deliveries = async () => (await (await fetch(`${t.simulatorUrl}/_sim/webhooks?event_type=payment_intent.succeeded`)).json()) as { data: any[] };
     const refusedWhileDown = (log: { data: any[] }) => new Set(log.data.filter((a) => a.outcome === 'failed' && a.started_at >= killedAt).map((a) => a.event_id));
-    await until(deliveries, (log) => refusedWhileDown(log).size >= paidWhileDown.length, 60_000, 'webhooks refused while down');
+    const refused = refusedWhileDown(await until(deliveries, (log) => refusedWhileDown(log).size >= paidWhileDown.length, 60_000, 'webhooks refused while down'));
     await t.cluster.temporal.start();
 
     for (const p of paidWhileDown) await until(() => status(p.id), (b) => b.status === 'succeeded', 180_000, `${p.id} paid after the restart`);
+    // …by WooshPay's retries of the very webhooks the API turned away.
+    const afterRestart = await deliveries();
+    for (const eventId of refused) expect(afterRestart.data.some((a) => a.event_id === eventId && a.outcome === 'succeeded')).toBe(true);
     for (const p of expiring) {
       const ended = await until(() => status(p.id), (b) => b.status === 'expired', 240_000, `${p.id} expired`);
       expect(ended.closed_at).not.toBeNull();
