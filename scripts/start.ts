@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. An embedded Temporal dev server (unless TEMPORAL_ADDRESS is
- * set), the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), the worker and the API, in one process,
- * stopped in order on SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
+ * set) and the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), both keeping their state in DATA_DIR so a
+ * restart continues where it stopped, the worker and the API, in one process, stopped in order on
+ * SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -10,12 +11,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startApiServer } from '../api/server.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
-import { createSimulator } from '../simulator/index.js';
-import { createWooshPayClient } from '../wooshpay/index.js';
 import { startWorker } from '../worker/run.js';
 import { installRuntime, metricsBindAddress } from '../worker/runtime.js';
 import { startDevServer } from './dev-server.js';
-import { registerWebhookEndpoint } from './register-webhook.js';
+import { startEmbeddedSimulator } from './embedded-simulator.js';
 
 const logger = createLogger('start');
 const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -47,19 +46,18 @@ async function main(): Promise<void> {
   const apiHost = config.api.host;
   const publicBaseUrl = config.api.publicBaseUrl ?? `http://${apiHost}:${config.api.port}`;
   if (!config.wooshpay.baseUrl) {
-    // Webhook retries a minute apart instead of an hour; refunds settle a few seconds after they are made.
-    const simulator = createSimulator({ webhookRetryScale: 1 / 60, refundAutoSettleMs: 3_000 });
-    const listening = await simulator.listen(config.simulator.port, '127.0.0.1');
-    stops.unshift({ name: 'simulator', stop: () => listening.close() });
-    env.WOOSHPAY_BASE_URL = listening.url;
-    env.WOOSHPAY_SECRET_KEY = `sk_test_${randomBytes(18).toString('base64url')}`;
-    if (!config.wooshpay.webhookSecrets) {
+    const simulator = await startEmbeddedSimulator({
+      dataDir: config.dataDir,
+      port: config.simulator.port,
       // What an operator does once against WooshPay (`npm run register-webhook`), done for them here.
-      const wooshpay = createWooshPayClient({ baseUrl: listening.url, secretKey: env.WOOSHPAY_SECRET_KEY });
-      const registration = await registerWebhookEndpoint(wooshpay, publicBaseUrl);
-      if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
-      env.WOOSHPAY_WEBHOOK_SECRETS = registration.secret;
-    }
+      webhookBaseUrl: config.wooshpay.webhookSecrets ? null : publicBaseUrl,
+      // Webhook retries a minute apart instead of an hour; refunds settle a few seconds after they are made.
+      settings: { webhookRetryScale: 1 / 60, refundAutoSettleMs: 3_000 },
+    });
+    stops.unshift({ name: 'simulator', stop: () => simulator.close() });
+    env.WOOSHPAY_BASE_URL = simulator.url;
+    env.WOOSHPAY_SECRET_KEY = simulator.secretKey;
+    if (simulator.webhookSecret) env.WOOSHPAY_WEBHOOK_SECRETS = simulator.webhookSecret;
   }
   env.TEMPORAL_ADDRESS = temporalAddress;
   config = loadConfig(env);
