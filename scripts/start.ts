@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. An embedded Temporal dev server (unless TEMPORAL_ADDRESS is
- * set), the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), the worker and the API, in one process,
- * stopped in order on SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
+ * set) and the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), both keeping their state in DATA_DIR so a
+ * restart continues where it stopped, the worker and the API, in one process, stopped in order on
+ * SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const publicBaseUrl = config.api.publicBaseUrl ?? `http://${apiHost}:${config.api.port}`;
   if (!config.wooshpay.baseUrl) {
     const simulator = await startEmbeddedSimulator({
+      dataDir: config.dataDir,
       port: config.simulator.port,
       publicBaseUrl,
       registerWebhook: !config.wooshpay.webhookSecrets,

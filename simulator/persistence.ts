@@ -5,6 +5,8 @@ import type { Store, TrackedMap } from './store.js';
 const SNAPSHOT_FILE = 'simulator-state.json';
 const JOURNAL_FILE = 'simulator-journal.ndjson';
 const SNAPSHOT_VERSION = 1;
+/** Past this many journal bytes the journal is folded into the snapshot, so a restart replays little. */
+const JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024;
 
 interface Snapshot {
   version: number;
@@ -26,6 +28,8 @@ export class Persistence {
   readonly #snapshotPath: string;
   readonly #journalPath: string;
   readonly #dirty = new Map<string, { map: TrackedMap<unknown>; key: string }>();
+  #journalBytes = 0;
+  #store: Store | null = null;
 
   constructor(
     dir: string,
@@ -57,12 +61,18 @@ export class Persistence {
 
   /** Records every change of this store from now on (a fresh store after a reset). */
   track(store: Store): void {
+    this.#store = store;
     this.#dirty.clear();
     for (const map of store.maps()) map.listen((changed, key) => this.#dirty.set(`${changed.name}\u0000${key}`, { map: changed, key }));
   }
 
-  /** Appends what changed since the last commit, in one write. */
+  /** Appends what changed since the last commit, in one write; folds a long journal into the snapshot. */
   commit(): void {
+    this.#appendDirty();
+    if (this.#journalBytes > JOURNAL_COMPACT_BYTES && this.#store) this.compact(this.#store);
+  }
+
+  #appendDirty(): void {
     if (this.#dirty.size === 0) return;
     let lines = '';
     for (const { map, key } of this.#dirty.values()) {
@@ -72,6 +82,7 @@ export class Persistence {
     try {
       appendFileSync(this.#journalPath, lines, { mode: 0o600 });
       this.#dirty.clear();
+      this.#journalBytes += Buffer.byteLength(lines);
     } catch (error) {
       // Kept dirty: the next commit tries again. The simulator goes on answering from memory.
       this.log('simulator could not write its journal', error);
@@ -80,7 +91,7 @@ export class Persistence {
 
   /** Folds the journal into a new snapshot: written aside, renamed over the old one, then the journal emptied. */
   compact(store: Store): void {
-    this.commit();
+    this.#appendDirty();
     const snapshot: Snapshot = {
       version: SNAPSHOT_VERSION,
       maps: Object.fromEntries(store.maps().map((map) => [map.name, [...map.entries()]])),
@@ -90,6 +101,7 @@ export class Persistence {
     renameSync(temp, this.#snapshotPath);
     // A crash before this line replays records the snapshot already holds: harmless.
     writeFileSync(this.#journalPath, '');
+    this.#journalBytes = 0;
   }
 
   #journal(): JournalRecord[] {

@@ -43,19 +43,19 @@ export class TrackedMap<V> extends Map<string, V> {
 
   override set(key: string, value: V): this {
     super.set(key, value);
-    if (typeof value === 'object' && value !== null) homes.set(value, { map: this as TrackedMap<unknown>, key });
-    this.#onChange?.(this as TrackedMap<unknown>, key);
+    if (typeof value === 'object' && value !== null) homes.set(value, { map: this, key });
+    this.#onChange?.(this, key);
     return this;
   }
 
   override delete(key: string): boolean {
     const had = super.delete(key);
-    if (had) this.#onChange?.(this as TrackedMap<unknown>, key);
+    if (had) this.#onChange?.(this, key);
     return had;
   }
 
   changed(key: string): void {
-    this.#onChange?.(this as TrackedMap<unknown>, key);
+    this.#onChange?.(this, key);
   }
 }
 

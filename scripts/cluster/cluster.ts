@@ -86,6 +86,8 @@ export async function startCluster(settings: ClusterSettings): Promise<RunningCl
     let simulator: EmbeddedSimulator | undefined;
     if (settings.simulator) {
       simulator = await startEmbeddedSimulator({
+        // Kept beside PostgreSQL's data, so a second start finds WooshPay's world as Temporal's.
+        dataDir: settings.clusterDir,
         port: settings.simulator.port,
         publicBaseUrl: settings.publicBaseUrl ?? apiUrl(0),
         registerWebhook: !settings.productEnv.WOOSHPAY_WEBHOOK_SECRETS,
