@@ -10,6 +10,8 @@ import type { PaymentRun } from './run.js';
 export function onProviderEvent(run: PaymentRun, event: ProviderEvent): void {
   if (event.object === 'other') {
     log.info('Ignoring a WooshPay event the payment does not act on', { eventId: event.id, type: event.type });
+    // Still a wake-up: every signal grows the history, so the phases look at continue-as-new again.
+    run.touch();
     return;
   }
   const outcome = run.providerEvents.receive(run.record, event, Date.now(), intendedEnding(run));
