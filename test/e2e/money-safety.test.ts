@@ -166,6 +166,25 @@ describe('late transfers', () => {
   });
 });
 
+describe('a return WooshPay refuses', () => {
+  it('leaves the money held for a person, not tried again and again', async () => {
+    usePolicy('refund');
+    await stack.sim('/_sim/settings', { refundsSupported: false });
+    try {
+      const payment = await openPayment();
+      await transfer(payment.payment_intent, { amount_received: 1_100_000 });
+      const held = await stack.waitForPayment(payment.id, (p) => p.refunds.some((r: any) => r.status === 'failed'));
+      expect(held.review).toMatchObject({ reason: 'overpaid', amount: 100_000, policy: 'review', amount_returned: 0 });
+      expect(held).toMatchObject({ status: 'succeeded', amount_refunded: 0, amount_refund_pending: 0 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await stack.waitForPayment(payment.id, () => true)).refunds).toHaveLength(1);
+    } finally {
+      await stack.sim('/_sim/settings', { refundsSupported: true });
+      usePolicy('review');
+    }
+  });
+});
+
 describe('answers on a closed payment', () => {
   it('a refund or a cancel of a closed payment is 409 payment_closed, not 404', async () => {
     const payment = await openPayment();

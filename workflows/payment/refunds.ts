@@ -57,11 +57,19 @@ function startRefund(run: PaymentRun, refund: Pick<RefundRecord, 'id' | 'amount'
 export function returnUnkeptMoney(run: PaymentRun): void {
   const review = run.record.review;
   if (!review || run.settings.lateFundsPolicy !== 'refund' || review.reason === 'over_committed') return;
+  // WooshPay refused a return: the money stays held for a person rather than being tried again and again.
+  if (run.record.refunds.some((r) => isReturn(run, r) && r.status === 'failed')) return;
   review.policy = 'refund';
   const amount = Math.min(moneyToReturn(run.record), refundableAmount(run.record));
   if (amount <= 0) return;
   review.amount_returned += amount;
-  startRefund(run, { id: `${run.record.id}_return_${run.record.refunds.length + 1}`, amount, reason: null, metadata: {} });
+  startRefund(run, { id: `${run.record.id}${RETURN_REFUND_INFIX}${run.record.refunds.length + 1}`, amount, reason: null, metadata: {} });
+}
+
+const RETURN_REFUND_INFIX = '_return_';
+
+function isReturn(run: PaymentRun, refund: RefundRecord): boolean {
+  return refund.id.startsWith(`${run.record.id}${RETURN_REFUND_INFIX}`);
 }
 
 async function refundAtProvider(run: PaymentRun, refund: RefundRecord): Promise<void> {
@@ -81,7 +89,13 @@ async function refundAtProvider(run: PaymentRun, refund: RefundRecord): Promise<
     const failure = providerFailure(err);
     if (!failure) throw err;
     log.warn('WooshPay refused the refund', { paymentId: record.id, refundId: refund.id, ...failure });
-    run.apply(failRefund(record, refund.id, failure.code, Date.now()));
+    const events = failRefund(record, refund.id, failure.code, Date.now());
+    if (isReturn(run, refund) && record.review) {
+      // Not on its way back after all: held for a person.
+      record.review.amount_returned -= refund.amount;
+      record.review.policy = 'review';
+    }
+    run.apply(events);
   } finally {
     run.refundsInFlight.delete(refund.id);
     run.touch();
