@@ -7,10 +7,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { PaymentRecord, ProviderEvent } from '../../workflows/messages.js';
-import { initialRecord } from '../../workflows/payment-state.js';
 import { ProviderEventLog } from '../../workflows/provider-event-log.js';
+import { awaitingRecord } from '../helpers/records.js';
 
 const NOW = 1_000;
+/** The intent of `awaitingRecord`. */
 const INTENT = 'pi_1';
 
 interface Scenario {
@@ -76,20 +77,7 @@ function orderedStream(s: Scenario): ProviderEvent[] {
 }
 
 function freshRecord(amount: number): PaymentRecord {
-  const record = initialRecord({
-    paymentId: 'pay_prop',
-    requestFingerprint: 'fp',
-    intakeId: 'i',
-    amount,
-    currency: 'IDR',
-    integration: 'direct',
-    metadata: {},
-    expiresAt: NOW * 10,
-    createdAt: 0,
-  });
-  record.status = 'requires_action';
-  record.payment_intent = INTENT;
-  return record;
+  return awaitingRecord(amount, NOW * 10);
 }
 
 function expectLedgerBound(record: PaymentRecord): void {

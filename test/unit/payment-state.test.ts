@@ -1,22 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PaymentRecord, ProviderDisputeState, RefundRecord } from '../../workflows/messages.js';
 import { applyDisputeState, applyRefundState, failRefund, refundableAmount, reserveRefund } from '../../workflows/payment-ledger.js';
-import { applyIntentState, endUnpaid, initialRecord, transferFailed } from '../../workflows/payment-state.js';
+import { applyIntentState, endUnpaid, transferFailed } from '../../workflows/payment-state.js';
+import { awaitingRecord } from '../helpers/records.js';
 
 function paidRecord(amount = 1_000): PaymentRecord {
-  const record = initialRecord({
-    paymentId: 'pay_test',
-    requestFingerprint: 'fp',
-    intakeId: 'i',
-    amount,
-    currency: 'IDR',
-    integration: 'direct',
-    metadata: {},
-    expiresAt: 10_000,
-    createdAt: 0,
-  });
-  record.status = 'requires_action';
-  record.payment_intent = 'pi_1';
+  const record = awaitingRecord(amount);
   applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount, failure: null, cancellation_reason: null }, 5);
   return record;
 }
