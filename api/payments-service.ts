@@ -40,6 +40,7 @@ import {
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { fingerprint, idFromKey } from './idempotency.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
 import {
   grpcCodeOf,
   grpcStatus,
@@ -250,16 +251,11 @@ export class PaymentsService {
   async list(options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
     const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`];
     if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
-    let token: Uint8Array | undefined;
-    if (options.cursor) {
-      try {
-        token = Buffer.from(options.cursor, 'base64url');
-        if (token.length === 0) throw new Error('empty');
-      } catch {
-        throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
-          param: 'starting_after',
-        });
-      }
+    const token = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    if (token === null) {
+      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
+        param: 'starting_after',
+      });
     }
     try {
       const response = await this.client.workflowService.listWorkflowExecutions({
@@ -269,7 +265,7 @@ export class PaymentsService {
         nextPageToken: token,
       });
       const data = (response.executions ?? []).map((e) => summarize(e));
-      const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+      const next = response.nextPageToken && response.nextPageToken.length > 0 ? encodeCursor(response.nextPageToken) : null;
       return { data, has_more: next !== null, next_cursor: next };
     } catch (err) {
       if (grpcCodeOf(err) === grpcStatus.INVALID_ARGUMENT) {
