@@ -6,9 +6,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { parseBenchArgs } from '../../scripts/bench/args.js';
-import { runBench } from '../../scripts/bench.js';
-import { percentile, summarize } from '../../scripts/bench/stats.js';
+import { parseBenchArgs } from '../../tools/bench/args.js';
+import { runBench } from '../../tools/bench.js';
+import { percentile, summarize } from '../../tools/bench/stats.js';
 
 const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-test-'));
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { mkdir, symlink, writeFile, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflows } from '../bundle-workflows.js';
+import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
 
 export type RuntimeKind = 'compiled' | 'tsx';
 export type RoleName = 'api' | 'worker';
