@@ -3,6 +3,7 @@ import { TIMESTAMP_UNIT_MS } from '../wooshpay/assumptions.js';
 import type { EventType, KnownEvent } from '../wooshpay/schemas.js';
 import { Faults } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
+import { RequestLog } from './request-log.js';
 import { newId } from './ids.js';
 import { DEFAULT_SETTINGS, type SimulatorSettings } from './settings.js';
 import { Store } from './store.js';
@@ -27,6 +28,7 @@ export class Simulation {
   readonly settings: SimulatorSettings;
   readonly faults = new Faults();
   readonly idempotency = new IdempotencyStore();
+  readonly requests = new RequestLog();
   readonly timers: Timers;
   readonly webhooks: WebhookDispatcher;
   store = new Store();
@@ -90,6 +92,7 @@ export class Simulation {
     this.webhooks.reset();
     this.faults.clear();
     this.idempotency.clear();
+    this.requests.clear();
     this.store = new Store();
     Object.assign(this.settings, this.initialSettings);
   }
