@@ -1,85 +1,129 @@
 /**
- * `npm run bench`: the product's speed and memory, measured rather than guessed, on this machine.
+ * `npm run bench`: the product's speed and memory measured against floors — the least the same Temporal
+ * server, simulator and express stack could do the same job in — in the same run, interleaved round by round.
  *
- *   npm run bench -- --payments 200 --concurrency 20 [--refunds]
+ *   npm run bench -- --scenario all --rounds 3 --rate 20 --waiting 1000,10000 --expiring 10000
  *
- * Starts its own stack (bench/bench-stack.ts: a Temporal dev server, the simulator, and the API and worker as
- * production-like processes on random loopback ports), drives payments through the intake API, prints a table
- * and writes bench-results/latest.json, then stops everything it started. The figures are what one API and
- * one worker do beside a dev server and the load itself on the same cores: compare runs on one machine, not
- * against a production cluster.
+ * Starts its own stack (bench/bench-stack.ts: a Temporal dev server unless --temporal-address, the simulator,
+ * the product's API and worker as production-like processes, and the floor process), runs each scenario
+ * (bench/scenarios/), prints every figure beside its floor with the issue's targets (PASS/FAIL), writes
+ * JSON to --out, then stops everything it started. Exit code 1 when a target fails or anything went wrong.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs, USAGE, type BenchOptions } from './bench/args.js';
+import { DEFAULT_WORKER_TUNING } from '../worker/tuning.js';
+import { createIntakeApi, type IntakeApi } from './clients/intake-api.js';
+import { parseBenchArgs, USAGE, type BenchOptions, type Scenario } from './bench/args.js';
 import { startBenchStack, type BenchStack } from './bench/bench-stack.js';
-import { driveLoad, verifyPayments, type LoadResult } from './bench/load.js';
-import { readCpuSeconds, readMachineBusySeconds } from './bench/cpu.js';
-import { askMemoryUsage, readProcMemory, RssSampler } from './bench/memory.js';
-import { formatReport, type BenchReport, type RoleMemory } from './bench/report.js';
-import { summarize } from './bench/stats.js';
-import { createIntakeApi } from './clients/intake-api.js';
+import type { BenchContext } from './bench/context.js';
+import { closedLoop } from './bench/drivers.js';
+import type { ScenarioResult } from './bench/figures.js';
+import { floorOperations, startFloorProcess, type FloorProcess } from './bench/floors/floors.js';
+import { driveLoad, PAYMENT_AMOUNT } from './bench/load.js';
+import { formatReport, type BenchReport } from './bench/report.js';
+import { readRunInfo } from './bench/run-info.js';
+import { expiringScenario } from './bench/scenarios/expiring.js';
+import { intakeScenario } from './bench/scenarios/intake.js';
+import { lifecycleScenario } from './bench/scenarios/lifecycle.js';
+import { waitingScenario } from './bench/scenarios/waiting.js';
+import { webhooksScenario } from './bench/scenarios/webhooks.js';
 
-/** Longest wait for one notification; a payment normally completes in well under a second. */
-const STEP_TIMEOUT_MS = 60_000;
-const MB = 1024 * 1024;
+const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  intake: intakeScenario,
+  webhooks: webhooksScenario,
+  lifecycle: lifecycleScenario,
+  expiring: expiringScenario,
+  waiting: waitingScenario,
+};
 
 export async function runBench(options: BenchOptions, log: (line: string) => void, signal?: AbortSignal): Promise<BenchReport> {
-  const startedAt = new Date();
-  const stack = await startBenchStack({
-    runtime: options.runtime,
-    logLevel: options.logLevel,
-    logDir: path.join(path.dirname(options.out), 'logs'),
-    log,
-  });
+  const startedAt = new Date().toISOString();
+  const logDir = path.join(path.dirname(options.out), 'logs');
+  const stack = await startBenchStack({ ...options, logDir, log });
+  let floorProcess: FloorProcess | undefined;
   try {
+    const info = await readRunInfo(stack.temporal.client, stack.temporal.kind);
     const api = createIntakeApi({ apiUrl: stack.apiUrl, apiKey: stack.apiKey, timeoutMs: 30_000 });
-    const load = (payments: number, seconds: number) =>
-      driveLoad(api, stack.receiver, {
-        payments,
-        concurrency: options.concurrency,
-        refunds: options.refunds,
-        stepTimeoutMs: STEP_TIMEOUT_MS,
-        startDeadline: performance.now() + seconds * 1000,
-        signal,
-      });
+    const run = randomBytes(4).toString('hex');
+    const fixedBody = await warmUpProduct(stack, api, options, run, log);
+    log('starting the floor process (floor worker with the product worker options, and F-HTTP)');
+    floorProcess = await startFloorProcess({
+      address: stack.temporal.address,
+      namespace: stack.temporal.namespace,
+      apiKey: stack.apiKey,
+      fixedBody,
+      logLevel: options.logLevel,
+      logDir,
+      workDir: stack.workDir,
+    });
+    const floors = floorOperations(stack.temporal.client, floorProcess.taskQueue, stack.wooshpay, createIntakeApi({ apiUrl: floorProcess.httpUrl, apiKey: stack.apiKey }));
+    const pids = new Map<string, number>([...stack.roles.map((r) => [r.name, r.pid] as const), ['floors', floorProcess.role.pid]]);
+    if (stack.temporalPid) pids.set('temporal', stack.temporalPid);
+    const ctx: BenchContext = { options, stack, api, floors, floorProcess, pids, run, log, signal };
+    await warmUpFloors(ctx);
 
-    if (options.warmup > 0) {
-      log(`warming up with ${options.warmup} payments`);
-      const warm = await unlessInterrupted(load(options.warmup, 120), signal);
-      const failed = warm.samples.filter((s) => s.error);
-      if (failed.length) log(`warm-up: ${failed.length} failed, first: ${failed[0].error!.stage}: ${failed[0].error!.message}`);
+    const scenarios: ScenarioResult[] = [];
+    for (const name of options.scenarios) {
+      if (signal?.aborted) throw new BenchInterrupted('interrupted; no report written');
+      log(`scenario ${name}`);
+      scenarios.push(await unlessInterrupted(SCENARIO_RUNNERS[name](ctx), signal));
     }
-    const loadAverageBeforeLoad = os.loadavg();
-    const before = await measureMemory(stack);
-    const pids = new Map([...stack.roles.map((r) => [r.name, r.pid] as const), ...(stack.temporalPid ? [['temporal', stack.temporalPid] as const] : [])]);
-    const sampler = new RssSampler(pids);
-    log(`driving ${options.payments} payments, ${options.concurrency} at a time${options.refunds ? ', each refunded by half' : ''}`);
-    const cpuBefore = await measureCpu(pids);
-    sampler.start();
-    const result = await unlessInterrupted(load(options.payments, options.maxSeconds), signal).finally(() => sampler.stop());
-    const cpu = cpuSpent(cpuBefore, await measureCpu(pids));
-    const after = await measureMemory(stack);
-    log('reading every payment back');
-    const verification = await verifyPayments(api, result.samples, options.refunds, options.concurrency);
-
-    return buildReport({ options, startedAt, loadAverageBeforeLoad, result, verification, before, after, cpu, peaks: sampler.peaks, duplicates: stack.receiver.duplicates });
+    return {
+      ...info,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      options,
+      settings: {
+        temporal: { kind: stack.temporal.kind, address: stack.temporal.address, namespace: stack.temporal.namespace },
+        workerTuning: { ...DEFAULT_WORKER_TUNING },
+        workerMaxOldSpaceSizeMb: options.workerHeapMb,
+        runtime: options.runtime,
+      },
+      scenarios,
+      targets: scenarios.flatMap((s) => s.figures.flatMap((f) => (f.target ? [{ id: f.target.id, what: f.what, rule: f.target.rule, pass: f.target.pass }] : []))),
+      errors: scenarios.flatMap((s) => s.errors.map((e) => `${s.scenario}: ${e}`)),
+    };
   } finally {
     log('stopping the benchmark stack');
+    await floorProcess?.close().catch((err: unknown) => log(`stopping the floor process: ${(err as Error).message}`));
     await stack.close();
   }
+}
+
+/** One payment whose answer becomes F-HTTP's fixed body, then `--warmup` whole lives (connections, JIT, caches). */
+async function warmUpProduct(stack: BenchStack, api: IntakeApi, options: BenchOptions, run: string, log: (line: string) => void) {
+  const key = `bench-${run}-fixed-body`;
+  const { payment } = await api.createPayment({ amount: PAYMENT_AMOUNT, currency: 'IDR', return_url: 'https://shop.example/return', merchant_order_id: key }, key);
+  await api.cancel(payment.id, 'benchmark warm-up');
+  if (options.warmup > 0) {
+    log(`warming the product up with ${options.warmup} payments`);
+    const warm = await driveLoad(api, stack.receiver, {
+      payments: options.warmup,
+      concurrency: Math.min(options.concurrency, options.warmup),
+      refunds: false,
+      stepTimeoutMs: 60_000,
+      startDeadline: Number.POSITIVE_INFINITY,
+      keyPrefix: `bench-${run}-warmup`,
+    });
+    const failed = warm.samples.filter((s) => s.error);
+    if (failed.length) log(`warm-up: ${failed.length} failed, first: ${failed[0].error!.stage}: ${failed[0].error!.message}`);
+  }
+  return payment;
+}
+
+async function warmUpFloors({ options, floors, log }: BenchContext): Promise<void> {
+  const n = Math.max(options.warmup, 1);
+  log(`warming the floors up with ${n} of each`);
+  for (const op of [floors.sim, floors.http, floors.uws(false), floors.uws(true), floors.life]) await closedLoop(n, Math.min(n, 5), (i) => op(900_000 + i));
 }
 
 export class BenchInterrupted extends Error {
   override readonly name = 'BenchInterrupted';
 }
 
-/**
- * An interrupted run has nothing honest to report (Ctrl-C also reaches the stack's processes), so it does not
- * wait for the payments under way: it goes straight to stopping everything.
- */
+/** An interrupted run has nothing honest to report: it goes straight to stopping everything. */
 function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
@@ -88,114 +132,6 @@ function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined)
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** Names in the report: the processes as a reader knows them. */
-function label(name: string): string {
-  return ({ temporal: 'temporal dev server', bench: 'bench (load + simulator)' } as Record<string, string>)[name] ?? name;
-}
-
-type MemorySnapshot = Map<string, { rss: number | null; rssPeak: number | null; heapUsed: number | null }>;
-
-async function measureMemory(stack: BenchStack): Promise<MemorySnapshot> {
-  const snapshot: MemorySnapshot = new Map();
-  for (const role of stack.roles) {
-    const usage = await askMemoryUsage(role.child, { gc: true }).catch(() => undefined);
-    const proc = await readProcMemory(role.pid);
-    snapshot.set(role.name, { rss: proc?.rss ?? usage?.rss ?? null, rssPeak: proc?.rssPeak ?? null, heapUsed: usage?.heapUsed ?? null });
-  }
-  if (stack.temporalPid) {
-    const proc = await readProcMemory(stack.temporalPid);
-    snapshot.set('temporal', { rss: proc?.rss ?? null, rssPeak: proc?.rssPeak ?? null, heapUsed: null });
-  }
-  return snapshot;
-}
-
-/** CPU seconds used so far by each watched process, and by this one (load, simulator, notification endpoint). */
-async function measureCpu(pids: ReadonlyMap<string, number>): Promise<Map<string, number | null>> {
-  const seconds = new Map<string, number | null>();
-  for (const [name, pid] of pids) seconds.set(name, await readCpuSeconds(pid));
-  const self = process.cpuUsage();
-  seconds.set('bench', (self.user + self.system) / 1e6);
-  seconds.set('machine', await readMachineBusySeconds());
-  return seconds;
-}
-
-function cpuSpent(before: Map<string, number | null>, after: Map<string, number | null>): Map<string, number | null> {
-  const spent = new Map<string, number | null>();
-  for (const [name, start] of before) {
-    const end = after.get(name);
-    spent.set(name, start === null || end === null || end === undefined ? null : Math.round((end - start) * 100) / 100);
-  }
-  return spent;
-}
-
-function buildReport(input: {
-  options: BenchOptions;
-  startedAt: Date;
-  loadAverageBeforeLoad: number[];
-  result: LoadResult;
-  verification: string[];
-  before: MemorySnapshot;
-  after: MemorySnapshot;
-  cpu: Map<string, number | null>;
-  peaks: ReadonlyMap<string, number>;
-  duplicates: number;
-}): BenchReport {
-  const { options, result } = input;
-  const ok = result.samples.filter((s) => !s.error);
-  const failed = result.samples.filter((s) => s.error);
-  const byStage: Record<string, number> = {};
-  for (const s of failed) byStage[s.error!.stage] = (byStage[s.error!.stage] ?? 0) + 1;
-  const values = (pick: (s: (typeof ok)[number]) => number | undefined) => ok.map(pick).filter((v): v is number => v !== undefined);
-  const mb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined || Number.isNaN(bytes) ? null : Math.round((bytes / MB) * 10) / 10);
-
-  const memoryMb: Record<string, RoleMemory> = {};
-  for (const [name, before] of input.before) {
-    const after = input.after.get(name);
-    memoryMb[label(name)] = {
-      rssBefore: mb(before.rss),
-      rssAfter: mb(after?.rss),
-      rssPeakDuringLoad: mb(input.peaks.get(name)),
-      rssHighWaterMark: mb(after?.rssPeak),
-      heapUsedBefore: mb(before.heapUsed),
-      heapUsedAfter: mb(after?.heapUsed),
-    };
-  }
-  const cpus = os.cpus();
-  return {
-    startedAt: input.startedAt.toISOString(),
-    options,
-    machine: {
-      cpus: cpus.length,
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      loadAverageBeforeLoad: input.loadAverageBeforeLoad.map((l) => Math.round(l * 100) / 100),
-    },
-    payments: { requested: options.payments, completed: ok.length, failed: failed.length, notStarted: result.notStarted, warmup: options.warmup },
-    wallSeconds: Math.round(result.wallMs / 100) / 10,
-    throughputPerSecond: Math.round((ok.length / (result.wallMs / 1000)) * 100) / 100,
-    latencyMs: {
-      intake: summarize(values((s) => s.intakeMs)),
-      succeeded: summarize(values((s) => s.succeededMs)),
-      notified: summarize(values((s) => s.notifiedMs)),
-      refundIntake: summarize(values((s) => s.refundIntakeMs)),
-      refundSettled: summarize(values((s) => s.refundSettledMs)),
-    },
-    errors: {
-      total: failed.length,
-      byStage,
-      examples: failed.slice(0, 5).map((s) => `${s.error!.stage}: ${s.error!.message}`),
-      verification: input.verification,
-    },
-    duplicateNotifications: input.duplicates,
-    memoryMb,
-    cpuSecondsDuringLoad: Object.fromEntries([...input.cpu].filter(([name]) => name !== 'machine').map(([name, seconds]) => [label(name), seconds])),
-    machineBusyCpuSeconds: input.cpu.get('machine') ?? null,
-    cpuSecondsAvailable: Math.round(cpus.length * (result.wallMs / 1000) * 10) / 10,
-  };
 }
 
 async function main(): Promise<void> {
@@ -207,7 +143,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const log = (line: string) => process.stderr.write(`bench ${new Date().toISOString().slice(11, 19)}: ${line}\n`);
   // Ctrl-C (or SIGTERM) abandons the load and still tears the stack down; a second one gives up at once.
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -231,8 +167,7 @@ async function main(): Promise<void> {
   await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatReport(report));
   process.stdout.write(`written to ${options.out}\n`);
-  const { errors, payments } = report;
-  if (errors.total || errors.verification.length || payments.notStarted) process.exitCode = 1;
+  if (report.errors.length || report.targets.some((t) => t.pass === false)) process.exitCode = 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,106 +1,81 @@
-/** The benchmark's result: a JSON document for machines and diffs, and a table for people. */
+/** The result file's shape, and the table printed from it: every product figure beside its floor, as a ratio. */
 import type { BenchOptions } from './args.js';
+import type { Figure, ScenarioResult } from './figures.js';
+import type { RunInfo } from './run-info.js';
 import type { LatencySummary } from './stats.js';
 
-export interface RoleMemory {
-  /** Megabytes. RSS from /proc; heap = V8 heap used by live objects (after a full GC). */
-  rssBefore: number | null;
-  rssAfter: number | null;
-  /** Highest RSS sampled during the load (every 250 ms). */
-  rssPeakDuringLoad: number | null;
-  /** Highest RSS since the process started (VmHWM), start-up included. */
-  rssHighWaterMark: number | null;
-  heapUsedBefore: number | null;
-  heapUsedAfter: number | null;
-}
-
-export interface BenchReport {
+export interface BenchReport extends RunInfo {
   startedAt: string;
+  finishedAt: string;
   options: BenchOptions;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverageBeforeLoad: number[] };
-  payments: { requested: number; completed: number; failed: number; notStarted: number; warmup: number };
-  wallSeconds: number;
-  throughputPerSecond: number;
-  latencyMs: {
-    intake: LatencySummary | null;
-    succeeded: LatencySummary | null;
-    notified: LatencySummary | null;
-    refundIntake: LatencySummary | null;
-    refundSettled: LatencySummary | null;
+  settings: {
+    temporal: { kind: 'dev-server' | 'external'; address: string; namespace: string };
+    workerTuning: Record<string, number>;
+    workerMaxOldSpaceSizeMb: number;
+    runtime: string;
   };
-  errors: { total: number; byStage: Record<string, number>; examples: string[]; verification: string[] };
-  duplicateNotifications: number;
-  memoryMb: Record<string, RoleMemory>;
-  /** User + system CPU seconds each process used while the load ran (all threads). */
-  cpuSecondsDuringLoad: Record<string, number | null>;
-  /** CPUs × the load's wall time: what the machine could have given. */
-  cpuSecondsAvailable: number;
-  /** Busy CPU seconds of the whole machine during the load; beyond the processes above, other work's share. */
-  machineBusyCpuSeconds: number | null;
+  scenarios: ScenarioResult[];
+  /** Every target's verdict, in order: what the exit code follows. */
+  targets: { id: string; what: string; rule: string; pass: boolean | null }[];
+  errors: string[];
 }
 
 export function formatReport(report: BenchReport): string {
-  const { options: o, machine: m, payments: p } = report;
+  const { settings: s, machine: m, versions: v } = report;
   const lines = [
     '',
-    `WooshPay payments benchmark · ${o.payments} payments (+${o.warmup} warm-up, not counted) · concurrency ${o.concurrency} · ` +
-      `refunds ${o.refunds ? 'on' : 'off'} · ${o.runtime} · ${m.cpus} CPUs · load average ${m.loadAverageBeforeLoad[0].toFixed(2)} before the load`,
-    '',
-    `${''.padEnd(46)}${['n', 'p50', 'p95', 'p99', 'max'].map((h) => h.padStart(9)).join('')}`,
-    latencyRow('intake     POST /v1/payments → 201', report.latencyMs.intake),
-    latencyRow('succeeded  create → workflow records it', report.latencyMs.succeeded),
-    latencyRow('notified   create → payment.succeeded received', report.latencyMs.notified),
+    `WooshPay payments benchmark · ${report.git.sha?.slice(0, 10) ?? 'no git'}${report.git.dirty ? ' (dirty)' : ''} · ` +
+      `${m.cpus} CPUs, load average ${m.loadAverageAtStart[0]} at start · node ${v.node} · SDK ${v.temporalSdk} · ` +
+      `server ${v.temporalServer ?? '?'}${v.temporalCli ? ` (CLI ${v.temporalCli})` : ''}`,
+    `Temporal ${s.temporal.kind} ${s.temporal.address}/${s.temporal.namespace} · worker maxCachedWorkflows ` +
+      `${s.workerTuning.maxCachedWorkflows}, --max-old-space-size=${s.workerMaxOldSpaceSizeMb} · ${s.runtime} · ` +
+      `${report.options.rounds} rounds, floors and product interleaved`,
   ];
-  if (o.refunds) {
-    lines.push(latencyRow('refund     POST …/refunds → 201', report.latencyMs.refundIntake));
-    lines.push(latencyRow('refunded   refund → refund.succeeded received', report.latencyMs.refundSettled));
+  for (const scenario of report.scenarios) {
+    lines.push('', `── ${scenario.scenario} ${'─'.repeat(Math.max(0, 100 - scenario.scenario.length))}`);
+    lines.push(`${'figure'.padEnd(46)}${'product'.padStart(11)}  ${'floor'.padEnd(30)}${'value'.padStart(10)}${'ratio'.padStart(8)}  target`);
+    for (const f of scenario.figures) lines.push(figureRow(f));
+    const latencies = Object.entries(scenario.latencyMs);
+    if (latencies.length) {
+      lines.push('', `${'latency (ms)'.padEnd(56)}${['n', 'p50', 'p95', 'p99', 'max'].map((h) => h.padStart(8)).join('')}`);
+      for (const [name, summary] of latencies) lines.push(latencyRow(name, summary));
+    }
+    const cpu = scenario.details.cpuMsPerPayment as Record<string, number> | undefined;
+    if (cpu) lines.push('', `cpu ms/payment   ${formatCpu(cpu)}`, `cpu ms/F-LIFE    ${formatCpu(scenario.details.cpuMsPerFloorLife as Record<string, number>)}`);
+    for (const error of scenario.errors.slice(0, 10)) lines.push(`  ! ${error}`);
   }
+  const failed = report.targets.filter((t) => t.pass === false).length;
+  const unknown = report.targets.filter((t) => t.pass === null).length;
   lines.push(
     '',
-    `throughput   ${report.throughputPerSecond.toFixed(1)} payments/s (${p.completed} completed in ${report.wallSeconds.toFixed(1)} s)`,
-    `errors       ${report.errors.total}${formatByStage(report.errors.byStage)}` +
-      (p.notStarted ? ` · ${p.notStarted} not started (time limit)` : '') +
-      (report.errors.verification.length ? ` · ${report.errors.verification.length} read back wrong` : '') +
-      (report.duplicateNotifications ? ` · ${report.duplicateNotifications} duplicate notifications` : ''),
-    ...report.errors.examples.map((e) => `             ${e}`),
-    ...report.errors.verification.slice(0, 5).map((e) => `             ${e}`),
-    formatCpu(report),
-    '',
-    `memory (MB)           ${['rss before', 'rss after', 'rss peak', 'rss max*', 'heap before', 'heap after'].map((h) => h.padStart(12)).join('')}`,
-  );
-  for (const [role, mem] of Object.entries(report.memoryMb)) {
-    const cells = [mem.rssBefore, mem.rssAfter, mem.rssPeakDuringLoad, mem.rssHighWaterMark, mem.heapUsedBefore, mem.heapUsedAfter];
-    lines.push(`  ${role.padEnd(20)}${cells.map((c) => (c === null ? '–' : c.toFixed(1)).padStart(12)).join('')}`);
-  }
-  lines.push(
-    '  before: after start-up and warm-up; after: with every benchmarked payment still open (they stay open for',
-    '  refunds and disputes); peak: sampled during the load; max*: since the process started; heap: live, after a full GC.',
+    `targets: ${report.targets.length - failed - unknown} pass, ${failed} fail${unknown ? `, ${unknown} not measured` : ''} · errors: ${report.errors.length}`,
+    'The machine is shared by every process above (and anything else running): compare ratios, which come from the same run.',
     '',
   );
   return lines.join('\n');
 }
 
-function formatCpu(report: BenchReport): string {
-  const spent = Object.entries(report.cpuSecondsDuringLoad).filter((e): e is [string, number] => e[1] !== null);
-  const total = spent.reduce((sum, [, s]) => sum + s, 0);
-  const parts = spent.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(' · ');
-  const machine = report.machineBusyCpuSeconds;
-  const others = machine === null ? '' : ` · other processes on the machine ${Math.max(machine - total, 0).toFixed(1)}`;
-  const completed = report.payments.completed || 1;
-  const perPayment = spent.map(([name, s]) => `${name} ${Math.round((s * 1000) / completed)}`).join(' · ');
+function figureRow(f: Figure): string {
+  const num = (value: number | null | undefined, unit = '') => (value === null || value === undefined ? '–' : `${value < 100 ? value.toFixed(1) : Math.round(value)}${unit}`);
+  const verdict = f.target ? `${f.target.id} ${f.target.rule}: ${f.target.pass === null ? 'not measured' : f.target.pass ? 'PASS' : 'FAIL'}` : '';
   return (
-    `cpu (s)      ${parts} = ${total.toFixed(1)} of ${report.cpuSecondsAvailable.toFixed(1)} available${others}\n` +
-    `cpu/payment  ${perPayment} = ${Math.round((total * 1000) / completed)} ms`
+    f.what.padEnd(46) +
+    `${num(f.product)} ${f.unit}`.padStart(11) +
+    '  ' +
+    (f.floor?.name ?? '').padEnd(30) +
+    (f.floor ? `${num(f.floor.value)}` : '').padStart(10) +
+    (f.ratio === undefined ? '' : f.ratio === null ? '–' : `${f.ratio.toFixed(2)}×`).padStart(8) +
+    (verdict ? `  ${verdict}` : '')
   );
 }
 
-function latencyRow(label: string, s: LatencySummary | null): string {
-  if (!s) return `${label.padEnd(46)}${'0'.padStart(9)}`;
-  const ms = (v: number) => `${v < 100 ? v.toFixed(1) : Math.round(v)} ms`.padStart(9);
-  return `${label.padEnd(46)}${String(s.count).padStart(9)}${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${ms(s.max)}`;
+function latencyRow(name: string, s: LatencySummary | null): string {
+  const cells = s ? [String(s.count), ...[s.p50, s.p95, s.p99, s.max].map((v) => (v < 100 ? v.toFixed(1) : String(Math.round(v))))] : ['0'];
+  return `  ${name.padEnd(54)}${cells.map((c) => c.padStart(8)).join('')}`;
 }
 
-function formatByStage(byStage: Record<string, number>): string {
-  const parts = Object.entries(byStage).map(([stage, n]) => `${n} at ${stage}`);
-  return parts.length ? ` (${parts.join(', ')})` : '';
+function formatCpu(cpu: Record<string, number> | undefined): string {
+  if (!cpu) return '–';
+  const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+  return `${Object.entries(cpu).map(([name, ms]) => `${name} ${ms}`).join(' · ')} = ${total}`;
 }
