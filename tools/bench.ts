@@ -119,6 +119,11 @@ async function warmUpFloors({ options, floors, log }: BenchContext): Promise<voi
   for (const op of [floors.sim, floors.http, floors.uws(false), floors.uws(true), floors.life]) await closedLoop(n, Math.min(n, 5), (i) => op(900_000 + i));
 }
 
+export async function saveReport(report: BenchReport, out: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+}
+
 export class BenchInterrupted extends Error {
   override readonly name = 'BenchInterrupted';
 }
@@ -163,8 +168,7 @@ async function main(): Promise<void> {
     process.exitCode = 130;
     return;
   }
-  await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
-  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  await saveReport(report, options.out);
   process.stdout.write(formatReport(report));
   process.stdout.write(`written to ${options.out}\n`);
   if (report.errors.length || report.targets.some((t) => t.pass === false)) process.exitCode = 1;

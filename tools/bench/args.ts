@@ -81,7 +81,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     rate: int('rate'),
     payments: int('payments'),
     concurrency: int('concurrency'),
-    refunds: (values.refunds as boolean | undefined) ?? ['1', 'true'].includes(env.BENCH_REFUNDS ?? ''),
+    refunds: values.refunds ?? ['1', 'true'].includes(env.BENCH_REFUNDS ?? ''),
     webhooks: int('webhooks'),
     waiting: parseSizes(raw('waiting') ?? '1000,10000'),
     expiring: int('expiring'),

@@ -83,13 +83,13 @@ export async function startFloorProcess(options: FloorProcessOptions): Promise<F
 /** Floor operations; each call of an operation is one sample. */
 export interface FloorOperations {
   /** F-SIM: the WooshPay client's create, as the product's activity sends it, against the same simulator. */
-  sim(index: number): Promise<void>;
+  sim: (index: number) => Promise<void>;
   /** F-HTTP: `POST /v1/payments` against the API's express stack answering a fixed body. */
-  http(index: number): Promise<void>;
+  http: (index: number) => Promise<void>;
   /** F-UWS0 / F-UWS-LA. */
   uws(withLocalActivity: boolean): (index: number) => Promise<void>;
   /** F-LIFE, one whole life; resolves when the workflow completed. */
-  life(index: number): Promise<void>;
+  life: (index: number) => Promise<void>;
   /** A workflow that waits for signals; `ping` sends one (F-SIG), `finish` ends it. */
   startIdle(index: number): Promise<{ workflowId: string; ping(): Promise<void>; finish(): Promise<void> }>;
   /** F-TIMERS: starts one workflow whose timer fires at `fireAtMs`. */

@@ -9,7 +9,7 @@ import { DEFAULT_WORKER_TUNING } from '../../../worker/tuning.js';
 import { closedLoop, failures } from '../drivers.js';
 import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
 import { askMemoryUsage, readProcMemory } from '../memory.js';
-import { perSecond, readTaskCounts } from '../worker-metrics.js';
+import { perSecond, readTaskCounts, type TaskCounts } from '../worker-metrics.js';
 import { addCpu, cpuSnapshot, PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
 
 /** Lets the last creations' follow-up tasks finish before memory is read. */
@@ -22,7 +22,9 @@ interface SizeReading {
   workerHeapUsedMb: number | null;
   rssMb: Record<string, number | null>;
   idleCpuPercent: Record<string, number>;
-  backgroundPerSecond: { workflowTasks: number; activities: number; localActivities: number };
+  backgroundPerSecond: TaskCounts;
+  /** Cumulative counts at the end of the window (shows the metrics were read at all). */
+  tasksSinceWorkerStart: TaskCounts;
 }
 
 export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -58,6 +60,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       rssMb,
       idleCpuPercent: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s / ctx.options.idleSeconds) * 1000) / 10])),
       backgroundPerSecond: perSecond(tasksBefore, tasksAfter, ctx.options.idleSeconds),
+      tasksSinceWorkerStart: tasksAfter,
     });
   }
 

@@ -6,7 +6,7 @@
  * Targets: ack p99 ≤ 2 × F-SIG p99; applied p50 ≤ 2 × F-SIG-APPLIED p50.
  */
 import { submitTransfer } from '../../clients/shopper.js';
-import { closedLoop, failures, latencies } from '../drivers.js';
+import { closedLoop, failures } from '../drivers.js';
 import { figure, summarizeErrors, type ScenarioResult } from '../figures.js';
 import { appliedTimes, readEvents } from '../history.js';
 import { summarize } from '../stats.js';
@@ -38,10 +38,11 @@ export async function webhooksScenario(ctx: BenchContext): Promise<ScenarioResul
     const pings = await closedLoop(options.webhooks, 1, async (i) => {
       const target = idle[i % idle.length];
       sent.get(target.workflowId)!.push(Date.now());
+      const t0 = performance.now();
       await target.ping();
+      rpc.push(performance.now() - t0);
       await sleep(SIGNAL_GAP_MS);
     });
-    rpc.push(...latencies(pings).map((ms) => ms - SIGNAL_GAP_MS));
     errors.push(...summarizeErrors(`F-SIG round ${round}`, failures(pings)));
 
     const paid = await closedLoop(options.webhooks, 1, async (i) => {
