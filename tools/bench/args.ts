@@ -39,7 +39,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [--scenario all|intake,webhooks,lifecycle,expiring,waiting] [--rounds 3]
     [--intake 50] [--rate 20] [--payments 100] [--concurrency 20] [--refunds] [--webhooks 50]
-    [--waiting 1000,10000] [--expiring 10000] [--expiring-create-rate 25] [--idle-seconds 30] [--warmup 10]
+    [--waiting 1000,10000] [--expiring 10000] [--expiring-create-rate 20] [--idle-seconds 30] [--warmup 10]
     [--worker-heap-mb 1024] [--temporal-address host:port] [--namespace default]
     [--runtime compiled|tsx] [--log-level info] [--out bench-results/latest.json]`;
 
@@ -51,7 +51,7 @@ const INTS = {
   concurrency: [1, 500, 20],
   webhooks: [1, 10_000, 50],
   expiring: [1, 100_000, 10_000],
-  'expiring-create-rate': [1, 1_000, 25],
+  'expiring-create-rate': [1, 1_000, 20],
   'idle-seconds': [1, 3_600, 30],
   warmup: [0, 1_000, 10],
   'worker-heap-mb': [64, 65_536, 1024],

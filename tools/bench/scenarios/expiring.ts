@@ -38,8 +38,8 @@ export async function expiringScenario(ctx: BenchContext): Promise<ScenarioResul
   const notified = await Promise.allSettled(payments.map((p) => ctx.stack.receiver.waitFor(p.id, 'payment.expired', timeoutMs)));
   const arrivals = notified.flatMap((r) => (r.status === 'fulfilled' ? [r.value.receivedAtWall] : []));
   const drainMs = arrivals.length ? Math.max(...arrivals) - second : null;
-  // Late duplicates would come after the first; give them a moment before counting.
-  await sleep(2_000);
+  // A duplicate would come after the first; give it a moment before counting.
+  await sleep(1_000);
 
   const statuses = await closedLoop(payments.length, 20, async (i) => (await ctx.api.getPayment(payments[i].id)).status);
   const notExpired = statuses.runs.filter((r) => r.value !== 'expired').length;
@@ -98,7 +98,7 @@ async function cancelCounts(ctx: BenchContext): Promise<Record<string, number>> 
 }
 
 async function timersFloor(ctx: BenchContext, n: number, errors: string[]): Promise<{ drainMs: number | null; lateStarts: number; closed: number }> {
-  const fireAt = ceilSecond(Date.now() + 5_000 + (n / TIMER_START_RATE) * 1000);
+  const fireAt = ceilSecond(Date.now() + 2_000 + (n / TIMER_START_RATE) * 1000);
   ctx.log(`F-TIMERS: starting ${n} workflows whose timers fire at ${new Date(fireAt).toISOString()}`);
   const started = await closedLoop(n, 20, (i) => ctx.floors.startTimer(i, fireAt), ctx.signal);
   errors.push(...summarizeErrors('F-TIMERS starts', failures(started)));

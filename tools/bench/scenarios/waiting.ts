@@ -12,8 +12,8 @@ import { askMemoryUsage, readProcMemory } from '../memory.js';
 import { perSecond, readTaskCounts, type TaskCounts } from '../worker-metrics.js';
 import { addCpu, cpuSnapshot, PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
 
-/** Lets the last creations' follow-up tasks finish before memory is read. */
-const SETTLE_MS = 5_000;
+/** Lets the last creations' follow-up tasks finish before memory is read: a second, more for large batches. */
+const settleMs = (created: number) => Math.min(1_000 + created, 10_000);
 const MB = 1024 * 1024;
 
 interface SizeReading {
@@ -39,8 +39,8 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       await ctx.api.createPayment({ amount: PAYMENT_AMOUNT, currency: 'IDR', return_url: 'https://shop.example/return', merchant_order_id: key }, key);
     }, ctx.signal);
     errors.push(...summarizeErrors(`creating waiting payments up to ${size}`, failures(result)));
+    await sleep(settleMs(size - created));
     created = size;
-    await sleep(SETTLE_MS);
 
     const usage = await askMemoryUsage(worker.child, { gc: true }).catch(() => undefined);
     const rssMb: Record<string, number | null> = {};
