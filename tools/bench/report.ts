@@ -41,7 +41,15 @@ export function formatReport(report: BenchReport): string {
       for (const [name, summary] of latencies) lines.push(latencyRow(name, summary));
     }
     const cpu = scenario.details.cpuMsPerPayment as Record<string, number> | undefined;
-    if (cpu) lines.push('', `cpu ms/payment   ${formatCpu(cpu)}`, `cpu ms/F-LIFE    ${formatCpu(scenario.details.cpuMsPerFloorLife as Record<string, number>)}`);
+    if (cpu) {
+      const { otherProcessesCpuSeconds: others, productCpuSecondsAvailable: available } = scenario.details as Record<string, number>;
+      lines.push(
+        '',
+        `cpu ms/payment   ${formatCpu(cpu)}`,
+        `cpu ms/F-LIFE    ${formatCpu(scenario.details.cpuMsPerFloorLife as Record<string, number>)}`,
+        `                 other processes on the machine used ${others} of ${available} CPU seconds during the product runs`,
+      );
+    }
     for (const error of scenario.errors.slice(0, 10)) lines.push(`  ! ${error}`);
   }
   const failed = report.targets.filter((t) => t.pass === false).length;

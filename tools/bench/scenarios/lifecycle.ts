@@ -4,11 +4,13 @@
  * a signal, one activity, complete) at the same concurrency, round after round. Target: lifecycles/s ≥ 0.7 ×
  * F-LIFE, with the CPU each process spent per payment (and per floor life).
  */
+import os from 'node:os';
 import { closedLoop, failures } from '../drivers.js';
 import { figure, summarizeErrors, type ScenarioResult } from '../figures.js';
 import { driveLoad, verifyPayments, type PaymentSample } from '../load.js';
 import { summarize } from '../stats.js';
 import { addCpu, cpuPer, cpuSnapshot, type BenchContext } from '../context.js';
+import { readMachineBusySeconds } from '../cpu.js';
 
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -21,6 +23,7 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
   let productWallMs = 0;
   let floorWallMs = 0;
   let floorDone = 0;
+  let machineBusy = 0;
 
   for (let round = 1; round <= options.rounds; round++) {
     ctx.log(`lifecycle round ${round}/${options.rounds}: ${options.payments} F-LIFE then ${options.payments} payments, ${options.concurrency} at a time`);
@@ -33,6 +36,7 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
     errors.push(...summarizeErrors(`F-LIFE round ${round}`, failures(floor)));
 
     before = await cpuSnapshot(ctx.pids);
+    const machineBefore = await readMachineBusySeconds();
     const product = await driveLoad(ctx.api, ctx.stack.receiver, {
       payments: options.payments,
       concurrency: options.concurrency,
@@ -43,6 +47,8 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
       signal: ctx.signal,
     });
     addCpu(cpu.product, before, await cpuSnapshot(ctx.pids));
+    const machineAfter = await readMachineBusySeconds();
+    if (machineBefore !== null && machineAfter !== null) machineBusy += machineAfter - machineBefore;
     productWallMs += product.wallMs;
     samples.push(...product.samples);
     errors.push(...summarizeErrors(`lifecycle round ${round}`, product.samples.filter((s) => s.error).map((s) => `${s.error!.stage}: ${s.error!.message}`)));
@@ -68,6 +74,9 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
       completed: { product: ok.length, floor: floorDone },
       cpuMsPerPayment: cpuPer(cpu.product, ok.length),
       cpuMsPerFloorLife: cpuPer(cpu.floor, floorDone),
+      // The whole machine's busy CPU during the product runs, beyond the processes above: someone else's load.
+      otherProcessesCpuSeconds: Math.round(Math.max(machineBusy - Object.values(cpu.product).reduce((a, b) => a + b, 0), 0) * 10) / 10,
+      productCpuSecondsAvailable: Math.round((productWallMs / 1000) * os.cpus().length * 10) / 10,
     },
   };
 }
