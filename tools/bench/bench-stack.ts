@@ -1,6 +1,6 @@
 /**
  * Everything the benchmark runs, on loopback and random ports, torn down by `close()`: a Temporal dev server
- * (in memory), the WooshPay simulator and the merchant's notification endpoint in this process (they stand
+ * (in memory; or a connection to the server at `--temporal-address`), the WooshPay simulator and the merchant's notification endpoint in this process (they stand
  * for the outside world), and the product — API and worker — as processes of their own on a fresh task queue.
  */
 import { randomBytes } from 'node:crypto';
