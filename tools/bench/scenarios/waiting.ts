@@ -70,8 +70,10 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     figure({ what: `worker RSS growth ${first?.waiting} → ${last?.waiting} waiting`, unit: '%', product: growth, target: { id: 'B4', limit: 10, at: 'most' } }),
     ...readings.flatMap((r) => [
       figure({ what: `worker RSS, ${r.waiting} waiting`, unit: 'MB', product: r.workerRssMb }),
+      figure({ what: `worker live heap, ${r.waiting} waiting`, unit: 'MB', product: r.workerHeapUsedMb }),
       figure({ what: `background workflow tasks/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.workflowTasks }),
-      figure({ what: `idle CPU of the worker, ${r.waiting} waiting`, unit: '%', product: r.idleCpuPercent.worker ?? null }),
+      figure({ what: `background activities/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.activities + r.backgroundPerSecond.localActivities }),
+      ...Object.entries(r.idleCpuPercent).map(([name, percent]) => figure({ what: `idle CPU of ${name}, ${r.waiting} waiting`, unit: '%', product: percent })),
     ]),
   ];
   const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined) as { heapSizeLimit?: number } | undefined)?.heapSizeLimit);
