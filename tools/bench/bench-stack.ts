@@ -1,7 +1,8 @@
 /**
  * Everything the benchmark runs, on loopback and random ports, torn down by `close()`: a Temporal dev server
- * (in memory; or a connection to the server at `--temporal-address`), the WooshPay simulator and the merchant's notification endpoint in this process (they stand
- * for the outside world), and the product — API and worker — as processes of their own on a fresh task queue.
+ * (in memory; or a connection to the server at `--temporal-address`), the WooshPay simulator and the merchant's
+ * notification endpoint in this process (they stand for the outside world), and the product — API and worker —
+ * as processes of their own on a fresh task queue.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -75,10 +76,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const apiKey = `bench_${randomBytes(16).toString('hex')}`;
     // What an operator does once: register the webhook endpoint and keep the secret WooshPay returns.
     const wooshpay = createWooshPayClient({ baseUrl: simulator.url, secretKey });
-    const registration = await registerWebhookEndpoint(
-      wooshpay,
-      `http://127.0.0.1:${apiPort}`,
-    );
+    const registration = await registerWebhookEndpoint(wooshpay, `http://127.0.0.1:${apiPort}`);
     if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
 
     // Only what the product reads: nothing from the caller's shell (API_KEYS, TEMPORAL_ADDRESS…) leaks in.
