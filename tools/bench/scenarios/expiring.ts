@@ -22,8 +22,8 @@ interface Expiring {
 export async function expiringScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const n = ctx.options.expiring;
   const errors: string[] = [];
-  // A workflow start is cheaper than a payment's intake: planned at twice the rate.
-  const timers = await timersFloor(ctx, n, ctx.options.expiringCreateRate * 2, errors);
+  // Planned at the payments' creation rate: on a saturated machine plain starts were measured no faster.
+  const timers = await timersFloor(ctx, n, ctx.options.expiringCreateRate, errors);
 
   const second = ceilSecond(Date.now() + MIN_EXPIRES_IN_MS + 1000 + (n / ctx.options.expiringCreateRate) * 1000);
   ctx.log(`expiring: creating ${n} payments that all expire at ${new Date(second).toISOString()}`);
