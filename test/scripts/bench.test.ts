@@ -84,6 +84,8 @@ describe('bench arguments, statistics and readings', () => {
     expect(parseBenchArgs([], {})).toMatchObject({ scenarios: [...SCENARIOS], rate: 20, waiting: [1000, 10_000], expiring: 10_000, runtime: 'compiled', temporalAddress: undefined });
     expect(parseBenchArgs(['--scenario', 'waiting,intake', '--rate', '5'], { BENCH_CONCURRENCY: '4' })).toMatchObject({ scenarios: ['intake', 'waiting'], rate: 5, concurrency: 4 });
     expect(parseBenchArgs(['--temporal-address', '127.0.0.1:7233', '--namespace', 'payments'], {})).toMatchObject({ temporalAddress: '127.0.0.1:7233', namespace: 'payments' });
+    expect([parseBenchArgs([], {}).expiringCreateRate, parseBenchArgs(['--expiring-create-rate', '2.5'], {}).expiringCreateRate]).toEqual([undefined, 2.5]);
+    expect(() => parseBenchArgs(['--expiring-create-rate', '0'], {})).toThrow(/--expiring-create-rate/);
     expect(() => parseBenchArgs(['--scenario', 'speedy'], {})).toThrow(/--scenario/);
     expect(() => parseBenchArgs(['--waiting', '10000,1000'], {})).toThrow(/--waiting/);
     expect(() => parseBenchArgs(['--temporal-address', 'localhost'], {})).toThrow(/host:port/);

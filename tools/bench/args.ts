@@ -24,8 +24,11 @@ export interface BenchOptions {
   waiting: number[];
   /** Expiring: payments whose expires_at falls in one second (and F-TIMERS with the same N). */
   expiring: number;
-  /** Creation rate the expiring scenario plans its second with; slower creation is reported, not hidden. */
-  expiringCreateRate: number;
+  /**
+   * Creations/s the expiring scenario plans its second with; measured by a short probe when not given.
+   * Slower creation than planned is reported, not hidden.
+   */
+  expiringCreateRate: number | undefined;
   /** Window over which idle CPU and background workflow tasks are measured. */
   idleSeconds: number;
   warmup: number;
@@ -39,7 +42,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [--scenario all|intake,webhooks,lifecycle,expiring,waiting] [--rounds 3]
     [--intake 50] [--rate 20] [--payments 100] [--concurrency 20] [--refunds] [--webhooks 50]
-    [--waiting 1000,10000] [--expiring 10000] [--expiring-create-rate 20] [--idle-seconds 30] [--warmup 10]
+    [--waiting 1000,10000] [--expiring 10000] [--expiring-create-rate measured] [--idle-seconds 30] [--warmup 10]
     [--worker-heap-mb 1024] [--temporal-address host:port] [--namespace default]
     [--runtime compiled|tsx] [--log-level info] [--out bench-results/latest.json]`;
 
@@ -51,7 +54,6 @@ const INTS = {
   concurrency: [1, 500, 20],
   webhooks: [1, 10_000, 50],
   expiring: [1, 100_000, 10_000],
-  'expiring-create-rate': [1, 1_000, 20],
   'idle-seconds': [1, 3_600, 30],
   warmup: [0, 1_000, 10],
   'worker-heap-mb': [64, 65_536, 1024],
@@ -85,7 +87,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     webhooks: int('webhooks'),
     waiting: parseSizes(raw('waiting') ?? '1000,10000'),
     expiring: int('expiring'),
-    expiringCreateRate: int('expiring-create-rate'),
+    expiringCreateRate: raw('expiring-create-rate') === undefined ? undefined : positive('expiring-create-rate', raw('expiring-create-rate')!),
     idleSeconds: int('idle-seconds'),
     warmup: int('warmup'),
     workerHeapMb: int('worker-heap-mb'),
@@ -95,6 +97,12 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     logLevel: raw('log-level') ?? 'info',
     out: raw('out') ?? 'bench-results/latest.json',
   };
+}
+
+function positive(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 1_000) throw new Error(`--${flag} must be a number above 0, at most 1000`);
+  return value;
 }
 
 function parseScenarios(text: string): Scenario[] {

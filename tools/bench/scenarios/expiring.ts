@@ -12,6 +12,8 @@ import { PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
 /** The API's minimum `expires_in` (api/schemas.ts), plus a second of margin for the request itself. */
 const MIN_EXPIRES_IN_MS = 61_000;
 const CANCEL_ROUTE = 'POST /v1/payment_intents/:id/cancel';
+/** Share of the probed creation rate the plan counts on (the machine may slow down as payments pile up). */
+const RATE_MARGIN = 0.6;
 
 interface Expiring {
   id: string;
@@ -22,10 +24,11 @@ interface Expiring {
 export async function expiringScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const n = ctx.options.expiring;
   const errors: string[] = [];
+  const rate = ctx.options.expiringCreateRate ?? (await probeCreateRate(ctx, errors));
   // Planned at the payments' creation rate: on a saturated machine plain starts were measured no faster.
-  const timers = await timersFloor(ctx, n, ctx.options.expiringCreateRate, errors);
+  const timers = await timersFloor(ctx, n, rate, errors);
 
-  const second = ceilSecond(Date.now() + MIN_EXPIRES_IN_MS + 1000 + (n / ctx.options.expiringCreateRate) * 1000);
+  const second = ceilSecond(Date.now() + MIN_EXPIRES_IN_MS + 1000 + (n / rate) * 1000);
   ctx.log(`expiring: creating ${n} payments that all expire at ${new Date(second).toISOString()}`);
   const payments: Expiring[] = [];
   const created = await closedLoop(n, ctx.options.concurrency, async (i) => payments.push(await createExpiring(ctx, i, second)), ctx.signal);
@@ -60,6 +63,8 @@ export async function expiringScenario(ctx: BenchContext): Promise<ScenarioResul
     errors,
     details: {
       n,
+      plannedCreationsPerSecond: rate,
+      rateFrom: ctx.options.expiringCreateRate === undefined ? 'probe' : '--expiring-create-rate',
       second: new Date(second).toISOString(),
       expiresAtOutsideTheSecond: outside,
       creationSeconds: Math.round(created.wallMs / 100) / 10,
@@ -88,6 +93,24 @@ async function createExpiring(ctx: BenchContext, index: number, second: number):
   const { payment } = await ctx.api.createPayment(body, key);
   if (!payment.payment_intent) throw new Error(`payment ${payment.id} is ${payment.status} without an intent`);
   return { id: payment.id, intent: payment.payment_intent, expiresAt: payment.expires_at };
+}
+
+/**
+ * Creations/s the product manages here and now, with a margin: a short burst of ordinary payments at the
+ * scenario's concurrency, cancelled right after (untimed).
+ */
+async function probeCreateRate(ctx: BenchContext, errors: string[]): Promise<number> {
+  const n = Math.min(ctx.options.concurrency * 3, 60);
+  const ids: string[] = [];
+  const probe = await closedLoop(n, ctx.options.concurrency, async (i) => {
+    const key = `bench-${ctx.run}-expiring-probe-${i}`;
+    ids.push((await ctx.api.createPayment({ amount: PAYMENT_AMOUNT, currency: 'IDR', return_url: 'https://shop.example/return', merchant_order_id: key }, key)).payment.id);
+  });
+  errors.push(...summarizeErrors('probing the creation rate', failures(probe)));
+  await closedLoop(ids.length, 10, (i) => ctx.api.cancel(ids[i], 'benchmark probe'));
+  const rate = Math.round(((RATE_MARGIN * ids.length) / (probe.wallMs / 1000)) * 10) / 10;
+  ctx.log(`expiring: ${ids.length} creations in ${Math.round(probe.wallMs)} ms, planning with ${rate}/s`);
+  return Math.max(rate, 0.5);
 }
 
 async function cancelCounts(ctx: BenchContext): Promise<Record<string, number>> {
