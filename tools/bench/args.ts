@@ -60,7 +60,7 @@ const INTS = {
 } as const;
 
 export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const strings = ['scenario', 'waiting', 'temporal-address', 'namespace', 'runtime', 'log-level', 'out', ...Object.keys(INTS)];
+  const strings = ['scenario', 'waiting', 'expiring-create-rate', 'temporal-address', 'namespace', 'runtime', 'log-level', 'out', ...Object.keys(INTS)];
   const { values } = parseArgs({
     args: argv,
     strict: true,
