@@ -10,6 +10,7 @@ export function createApp(sim: Simulation): Express {
   const app = express();
   app.disable('x-powered-by');
   // §14.8: GET requests may carry a JSON body too, so JSON is read whatever the method.
+  app.use(sim.requests.middleware);
   app.use(express.json({ limit: '1mb' }));
   app.use(commitBeforeAnswering(sim));
   // The hosted pages sit under /v1 on WooshPay's test host (§12) but need no key: they go first.

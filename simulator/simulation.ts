@@ -3,6 +3,7 @@ import { TIMESTAMP_UNIT_MS } from '../wooshpay/assumptions.js';
 import type { EventType, KnownEvent } from '../wooshpay/events.js';
 import { Faults } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
+import { RequestLog } from './request-log.js';
 import { newId } from './ids.js';
 import { Persistence } from './persistence.js';
 import { DEFAULT_SETTINGS, type SimulatorSettings } from './settings.js';
@@ -28,6 +29,7 @@ export class Simulation {
   readonly settings: SimulatorSettings;
   readonly faults = new Faults();
   readonly idempotency = new IdempotencyStore(() => this.store.idempotency);
+  readonly requests = new RequestLog();
   readonly timers: Timers;
   readonly webhooks: WebhookDispatcher;
   store = new Store();
@@ -100,6 +102,7 @@ export class Simulation {
     this.timers.clear();
     this.webhooks.reset();
     this.faults.clear();
+    this.requests.clear();
     this.store = new Store();
     this.persistence?.track(this.store);
     this.persistence?.compact(this.store);

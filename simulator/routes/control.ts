@@ -84,6 +84,10 @@ export function controlRoutes(sim: Simulation): Router {
     res.json({ object: 'list', data });
   });
 
+  router.get('/_sim/requests', (_req, res) => {
+    res.json({ routes: sim.requests.snapshot() });
+  });
+
   router.get('/_sim/settings', (_req, res) => {
     res.json(sim.settings);
   });

@@ -16,6 +16,8 @@ export interface LoadOptions {
   stepTimeoutMs: number;
   /** No payment starts after this (`performance.now()` time). */
   startDeadline: number;
+  /** Idempotency keys and merchant order ids: `<keyPrefix>-<n>`. */
+  keyPrefix?: string;
   signal?: AbortSignal;
 }
 
@@ -44,7 +46,7 @@ export interface LoadResult {
 export const PAYMENT_AMOUNT = 1_000_000;
 
 export async function driveLoad(api: IntakeApi, receiver: NotificationReceiver, options: LoadOptions): Promise<LoadResult> {
-  const run = randomBytes(4).toString('hex');
+  const prefix = options.keyPrefix ?? `bench-${randomBytes(4).toString('hex')}`;
   const samples: PaymentSample[] = [];
   let next = 0;
   const started = performance.now();
@@ -52,7 +54,7 @@ export async function driveLoad(api: IntakeApi, receiver: NotificationReceiver, 
   const lane = async () => {
     while (next < options.payments && performance.now() < options.startDeadline && !options.signal?.aborted) {
       const index = next++;
-      samples.push(await onePayment(api, receiver, `bench-${run}-${index}`, options));
+      samples.push(await onePayment(api, receiver, `${prefix}-${index}`, options));
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.payments) }, lane));

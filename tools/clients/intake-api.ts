@@ -42,6 +42,8 @@ export interface IntakeApi {
   createPayment(body: CreatePaymentRequest, idempotencyKey: string): Promise<{ status: number; payment: Payment }>;
   getPayment(id: string): Promise<Payment>;
   refund(paymentId: string, body: CreateRefundRequest, idempotencyKey: string): Promise<Refund>;
+  /** `POST /v1/payments/:id/cancel`: the merchant gives up on a payment still awaiting its transfer. */
+  cancel(paymentId: string, reason?: string): Promise<Payment>;
 }
 
 export function createIntakeApi({ apiUrl, apiKey, timeoutMs = 15_000 }: IntakeApiOptions): IntakeApi {
@@ -105,6 +107,10 @@ export function createIntakeApi({ apiUrl, apiKey, timeoutMs = 15_000 }: IntakeAp
     async refund(paymentId, body, idempotencyKey) {
       const path = `v1/payments/${encodeURIComponent(paymentId)}/refunds`;
       return (await call('post', path, RefundSchema, { json: body, idempotencyKey, expect: [201] })).body;
+    },
+    async cancel(paymentId, reason) {
+      const path = `v1/payments/${encodeURIComponent(paymentId)}/cancel`;
+      return (await call('post', path, PaymentSchema, { json: reason ? { reason } : {} })).body;
     },
   };
 }

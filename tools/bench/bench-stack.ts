@@ -1,18 +1,19 @@
 /**
  * Everything the benchmark runs, on loopback and random ports, torn down by `close()`: a Temporal dev server
- * (in memory), the WooshPay simulator and the merchant's notification endpoint in this process (they stand
- * for the outside world), and the product — API and worker — as processes of their own on a fresh task queue.
+ * (in memory; or a connection to the server at `--temporal-address`), the WooshPay simulator and the merchant's
+ * notification endpoint in this process (they stand for the outside world), and the product — API and worker —
+ * as processes of their own on a fresh task queue.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
 import { createSimulator, type ListeningSimulator } from '../../simulator/index.js';
-import { createWooshPayClient } from '../../wooshpay/index.js';
-import { startDevServer } from '../dev-server.js';
-import { registerWebhookEndpoint } from '../register-webhook.js';
+import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
+import { startDevServer } from '../../scripts/dev-server.js';
+import { registerWebhookEndpoint } from '../../scripts/register-webhook.js';
 import { findChildProcess } from './memory.js';
 import { startNotificationReceiver, type NotificationReceiver } from './notification-receiver.js';
 import { logTail, prepareRuntime, startRole, stopRole, type RoleProcess, type RuntimeKind } from './product-processes.js';
@@ -23,6 +24,11 @@ export interface BenchStackOptions {
   logLevel: string;
   logDir: string;
   log: (line: string) => void;
+  /** `host:port` of a running Temporal server to use instead of starting a dev server. */
+  temporalAddress?: string;
+  namespace: string;
+  /** The worker process's --max-old-space-size. */
+  workerHeapMb: number;
 }
 
 export interface BenchStack {
@@ -30,6 +36,13 @@ export interface BenchStack {
   apiKey: string;
   simulatorUrl: string;
   taskQueue: string;
+  /** The Temporal server the product and the floors use, and a client of it for the bench's own reads. */
+  temporal: { address: string; namespace: string; kind: 'dev-server' | 'external'; client: Client };
+  /** The simulator as the worker reaches it (same secret key). */
+  wooshpay: WooshPayClient;
+  /** The worker's Prometheus endpoint. */
+  workerMetricsUrl: string;
+  workDir: string;
   receiver: NotificationReceiver;
   roles: RoleProcess[];
   /** The Temporal dev server's process, when it could be found. */
@@ -48,12 +61,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   try {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'wooshpay-bench-'));
     cleanups.push(() => rm(workDir, { recursive: true, force: true }));
-    const runtime = await prepareRuntime(options.runtime, workDir, log);
-
-    log('starting a Temporal dev server (in memory)');
-    const temporal: TestWorkflowEnvironment = await startDevServer({ log });
-    cleanups.push(() => temporal.teardown());
-    const temporalPid = await findChildProcess('temporal');
+    const runtime = await prepareRuntime(options.runtime, workDir, log, options.workerHeapMb);
+    const { temporal, temporalPid } = await connectTemporal(options, cleanups);
 
     // Webhooks retried a minute apart instead of an hour (as npm start); refunds settle as soon as they are made.
     const simulator: ListeningSimulator = await createSimulator({ webhookRetryScale: 1 / 60, refundAutoSettleMs: 0 }).listen(0, '127.0.0.1');
@@ -66,10 +75,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
     const apiKey = `bench_${randomBytes(16).toString('hex')}`;
     // What an operator does once: register the webhook endpoint and keep the secret WooshPay returns.
-    const registration = await registerWebhookEndpoint(
-      createWooshPayClient({ baseUrl: simulator.url, secretKey }),
-      `http://127.0.0.1:${apiPort}`,
-    );
+    const wooshpay = createWooshPayClient({ baseUrl: simulator.url, secretKey });
+    const registration = await registerWebhookEndpoint(wooshpay, `http://127.0.0.1:${apiPort}`);
     if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
 
     // Only what the product reads: nothing from the caller's shell (API_KEYS, TEMPORAL_ADDRESS…) leaks in.
@@ -83,7 +90,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       METRICS_PORT: String(metricsPort),
       API_KEYS: apiKey,
       TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace ?? 'default',
+      TEMPORAL_NAMESPACE: temporal.namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       WOOSHPAY_BASE_URL: simulator.url,
       WOOSHPAY_SECRET_KEY: secretKey,
@@ -104,7 +111,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       waitUntil('the API to be ready', roles, () => apiIsReady(apiUrl)),
       waitUntil('the worker to poll its task queue', roles, () => workerIsPolling(temporal, taskQueue)),
     ]);
-    return { apiUrl, apiKey, simulatorUrl: simulator.url, taskQueue, receiver, roles, temporalPid, close };
+    const workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    return { apiUrl, apiKey, simulatorUrl: simulator.url, taskQueue, temporal, wooshpay, workerMetricsUrl, workDir, receiver, roles, temporalPid, close };
   } catch (err) {
     await close();
     throw err;
@@ -116,9 +124,28 @@ async function apiIsReady(apiUrl: string): Promise<boolean> {
   return response?.status === 200;
 }
 
-async function workerIsPolling(temporal: TestWorkflowEnvironment, taskQueue: string): Promise<boolean> {
+/** A dev server of our own (in memory), or the server at `--temporal-address`. */
+async function connectTemporal(
+  options: BenchStackOptions,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ temporal: BenchStack['temporal']; temporalPid: number | undefined }> {
+  if (options.temporalAddress) {
+    options.log(`using the Temporal server at ${options.temporalAddress} (namespace ${options.namespace})`);
+    const connection = await Connection.connect({ address: options.temporalAddress });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: options.namespace });
+    return { temporal: { address: options.temporalAddress, namespace: options.namespace, kind: 'external', client }, temporalPid: undefined };
+  }
+  options.log('starting a Temporal dev server (in memory)');
+  const env = await startDevServer({ log: options.log, namespace: options.namespace });
+  cleanups.push(() => env.teardown());
+  const temporal = { address: env.address, namespace: options.namespace, kind: 'dev-server' as const, client: env.client };
+  return { temporal, temporalPid: await findChildProcess('temporal') };
+}
+
+async function workerIsPolling(temporal: BenchStack['temporal'], taskQueue: string): Promise<boolean> {
   const { pollers } = await temporal.client.workflowService.describeTaskQueue({
-    namespace: temporal.namespace ?? 'default',
+    namespace: temporal.namespace,
     taskQueue: { name: taskQueue },
     taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
   });

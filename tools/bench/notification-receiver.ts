@@ -12,6 +12,8 @@ export interface Notification {
   /** The payment record as the notification carried it. */
   payment: { id: string; status: string; paid_at?: number | null };
   receivedAt: number;
+  /** Date.now() when it arrived, for comparing with other processes' timestamps. */
+  receivedAtWall: number;
 }
 
 export interface NotificationReceiver {
@@ -20,6 +22,8 @@ export interface NotificationReceiver {
   waitFor(paymentId: string, type: string, timeoutMs: number): Promise<Notification>;
   /** Deliveries of an event id already received (the product promises at most one per event). */
   readonly duplicates: number;
+  /** Distinct events of `type` received for the payment (a second event of one kind is a second notification). */
+  count(paymentId: string, type: string): number;
   close(): Promise<void>;
 }
 
@@ -27,6 +31,7 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
   const received = new Map<string, Notification>();
   const waiters = new Map<string, { resolve: (n: Notification) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   const eventIds = new Set<string>();
+  const counts = new Map<string, number>();
   let duplicates = 0;
 
   const server: Server = createServer((req, res) => {
@@ -35,6 +40,7 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
     req.on('end', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"received":true}');
       const receivedAt = performance.now();
+      const receivedAtWall = Date.now();
       try {
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           id: string;
@@ -43,8 +49,9 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
         };
         if (eventIds.has(event.id)) return void duplicates++;
         eventIds.add(event.id);
-        const notification: Notification = { type: event.type, paymentId: event.data.object.id, payment: event.data.object, receivedAt };
+        const notification: Notification = { type: event.type, paymentId: event.data.object.id, payment: event.data.object, receivedAt, receivedAtWall };
         const key = `${notification.paymentId} ${notification.type}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
         if (received.has(key)) return; // a second refund.succeeded of the same payment: the first one counts
         received.set(key, notification);
         const waiter = waiters.get(key);
@@ -81,6 +88,9 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
     },
     get duplicates() {
       return duplicates;
+    },
+    count(paymentId, type) {
+      return counts.get(`${paymentId} ${type}`) ?? 0;
     },
     async close() {
       // Waits still pending (an interrupted run) end now instead of holding the process for their timeout.

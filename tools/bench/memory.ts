@@ -53,26 +53,3 @@ export async function findChildProcess(name: string): Promise<number | undefined
   }
   return undefined;
 }
-
-/** Highest RSS of each watched process, sampled while the load runs (VmHWM also counts start-up). */
-export class RssSampler {
-  readonly peaks = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly pids: ReadonlyMap<string, number>) {}
-
-  start(intervalMs = 250): void {
-    const sample = async () => {
-      for (const [name, pid] of this.pids) {
-        const memory = await readProcMemory(pid);
-        if (memory) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, memory.rss));
-      }
-    };
-    void sample();
-    this.timer = setInterval(() => void sample(), intervalMs);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}

@@ -10,13 +10,13 @@ import { mkdir, symlink, writeFile, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflows } from '../bundle-workflows.js';
+import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
 
 export type RuntimeKind = 'compiled' | 'tsx';
 export type RoleName = 'api' | 'worker';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const memoryProbe = new URL('./memory-probe.js', import.meta.url).href;
+export const memoryProbe = new URL('./memory-probe.js', import.meta.url).href;
 
 export interface PreparedRuntime {
   kind: RuntimeKind;
@@ -26,7 +26,14 @@ export interface PreparedRuntime {
 }
 
 /** Compiles the product (compiled mode) and bundles the workflows into `workDir`. */
-export async function prepareRuntime(kind: RuntimeKind, workDir: string, log: (line: string) => void): Promise<PreparedRuntime> {
+export async function prepareRuntime(
+  kind: RuntimeKind,
+  workDir: string,
+  log: (line: string) => void,
+  workerHeapMb: number,
+): Promise<PreparedRuntime> {
+  // The worker's heap limit is stated, not left to V8's default for this machine: its cache is sized against it.
+  const heapFlags = (role: RoleName) => (role === 'worker' ? [`--max-old-space-size=${workerHeapMb}`] : []);
   const workflowBundlePath = path.join(workDir, 'workflow-bundle.js');
   log('bundling the workflows (as the production image does at build time)');
   await bundleWorkflows({ outFile: workflowBundlePath });
@@ -36,7 +43,7 @@ export async function prepareRuntime(kind: RuntimeKind, workDir: string, log: (l
       workflowBundlePath,
       command: (role) => ({
         entry: path.join(repoRoot, role, 'main.ts'),
-        execArgv: ['--expose-gc', '--import', 'tsx', '--import', memoryProbe],
+        execArgv: [...heapFlags(role), '--expose-gc', '--import', 'tsx', '--import', memoryProbe],
       }),
     };
   }
@@ -51,7 +58,7 @@ export async function prepareRuntime(kind: RuntimeKind, workDir: string, log: (l
     workflowBundlePath,
     command: (role) => ({
       entry: path.join(outDir, role, 'main.js'),
-      execArgv: ['--expose-gc', '--import', memoryProbe],
+      execArgv: [...heapFlags(role), '--expose-gc', '--import', memoryProbe],
     }),
   };
 }
@@ -70,7 +77,7 @@ async function compile(outDir: string): Promise<void> {
 }
 
 export interface RoleProcess {
-  name: RoleName;
+  name: string;
   child: ChildProcess;
   pid: number;
   logFile: string;
@@ -84,16 +91,23 @@ process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
 
-export async function startRole(
-  runtime: PreparedRuntime,
-  name: RoleName,
-  env: Record<string, string>,
-  logDir: string,
-): Promise<RoleProcess> {
+export function startRole(runtime: PreparedRuntime, name: RoleName, env: Record<string, string>, logDir: string): Promise<RoleProcess> {
+  const { entry, execArgv } = runtime.command(name);
+  return startProcess({ name, entry, execArgv, env, logDir });
+}
+
+/** Forks `entry` with the memory probe loaded, its output to `<logDir>/<name>.log`. */
+export async function startProcess(options: {
+  name: string;
+  entry: string;
+  execArgv: string[];
+  env: Record<string, string>;
+  logDir: string;
+}): Promise<RoleProcess> {
+  const { name, entry, execArgv, env, logDir } = options;
   await mkdir(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'w');
-  const { entry, execArgv } = runtime.command(name);
   // Logs go straight to a file descriptor: the benchmark never spends CPU relaying the product's logs.
   const child = fork(entry, [], { cwd: repoRoot, env, execArgv, stdio: ['ignore', fd, fd, 'ipc'] });
   closeSync(fd);
