@@ -15,8 +15,9 @@ import type { PaymentRun } from './run.js';
 
 export async function awaitTransfer(run: PaymentRun): Promise<void> {
   const { record } = run;
-  const expiry = new Alarm(() => run.touch());
-  const poll = new Alarm(() => run.touch());
+  // One alarm for the earlier of the two deadlines (the next poll, the window's end): a payment paid before its
+  // first poll costs one timer.
+  const alarm = new Alarm(() => run.touch());
   const polls = new PollSchedule(run.settings.reconcileFirstMs, run.settings.reconcileIntervalMs);
   /** The expiry gate runs once when the window closes, then again at each poll while the intent stays open. */
   let expiryGateTried = false;
@@ -27,8 +28,8 @@ export async function awaitTransfer(run: PaymentRun): Promise<void> {
     while (isAwaitingTransfer(record)) {
       // A refused cancel is answered and done: it must not hold the history back from continuing as new.
       if (!cancelDue() && run.shouldContinueAsNew()) await continueAsNewNow(run);
-      expiry.set(!expiryGateTried && Date.now() < record.expires_at ? record.expires_at : null);
-      poll.set(polls.nextAt);
+      const expiryAhead = !expiryGateTried && Date.now() < record.expires_at;
+      alarm.set(expiryAhead ? Math.min(polls.nextAt, record.expires_at) : polls.nextAt);
       const mark = run.mark();
       // Alarms only make sure a workflow task happens at each deadline; what is due is read from the clock.
       await run.changedSince(mark, () => run.reconcileRequested || cancelDue() || expiryGateDue() || polls.due());
@@ -51,8 +52,7 @@ export async function awaitTransfer(run: PaymentRun): Promise<void> {
       }
     }
   } finally {
-    expiry.clear();
-    poll.clear();
+    alarm.clear();
   }
 }
 

@@ -13,20 +13,21 @@ export class Publisher {
   private readonly upserted: Record<string, string | number | null> = {};
   private readonly metrics: ReturnType<typeof paymentMetricsTracker>;
 
-  constructor(carriedRecord: PaymentRecord | undefined) {
-    this.metrics = paymentMetricsTracker(carriedRecord);
+  /**
+   * What the run's search attributes already say needs no write (a visibility update for nothing): the API
+   * starts a payment (or opens a closed one again) with its status, and a continued run inherits them all.
+   */
+  constructor(startRecord: PaymentRecord, start: { continued: boolean; inheritsAttributes: boolean }) {
+    this.metrics = paymentMetricsTracker(start.continued ? startRecord : undefined);
+    this.upserted[PaymentStatus.name] = startRecord.status;
+    if (!start.inheritsAttributes) return;
+    for (const [key, value] of keywordsOf(startRecord)) if (value !== null) this.upserted[key.name] = value;
+    this.upserted[RefundedAmount.name] = startRecord.amount_refunded;
   }
 
   publish(record: PaymentRecord): void {
     const updates: SearchAttributeUpdates = [];
-    // The keyword attributes share one key type; a null removes the attribute.
-    const keywords: [typeof PaymentStatus, string | null][] = [
-      [PaymentStatus, record.status],
-      [WooshPayIntentId, record.payment_intent],
-      [DisputeStatus, record.dispute?.status ?? null],
-      [PaymentReview, record.review?.reason ?? null],
-    ];
-    for (const [key, value] of keywords) {
+    for (const [key, value] of keywordsOf(record)) {
       if (!this.changed(key.name, value)) continue;
       updates.push(value === null ? { key, value: null } : { key, value });
     }
@@ -45,6 +46,16 @@ export class Publisher {
     this.upserted[name] = value;
     return true;
   }
+}
+
+/** The keyword attributes share one key type; a null removes the attribute. */
+function keywordsOf(record: PaymentRecord): [typeof PaymentStatus, string | null][] {
+  return [
+    [PaymentStatus, record.status],
+    [WooshPayIntentId, record.payment_intent],
+    [DisputeStatus, record.dispute?.status ?? null],
+    [PaymentReview, record.review?.reason ?? null],
+  ];
 }
 
 const STATUS_LINES: Partial<Record<PaymentRecord['status'], string>> = {

@@ -72,7 +72,7 @@ export class PaymentRun {
   /** Bumped on every change a phase may react to (handlers, alarms); phases wait for it to move. */
   private version = 0;
 
-  constructor({ request, settings, carried }: PaymentWorkflowInput) {
+  constructor({ request, settings, carried, reopenedBy }: PaymentWorkflowInput) {
     this.request = request;
     this.settings = settings;
     this.record = carried?.record ?? initialRecord(request);
@@ -81,7 +81,8 @@ export class PaymentRun {
     this.outbox = [...(carried?.outbox ?? [])];
     this.retentionEndsAt = carried?.retentionEndsAt ?? null;
     this.reminderSentFor = carried?.reminderSentFor ?? null;
-    this.publisher = new Publisher(carried?.record);
+    const continued = carried !== undefined;
+    this.publisher = new Publisher(this.record, { continued, inheritsAttributes: continued && !reopenedBy });
     this.courier = new Courier(this);
   }
 
