@@ -42,6 +42,8 @@ export interface FaultStack {
   clearFaults(): Promise<void>;
   /** Creates a payment as a merchant backend does: the same key again until the intake answers with it. */
   createPayment(key: string, overrides?: Record<string, unknown>, timeoutMs?: number): Promise<any>;
+  /** Asks for a refund as a merchant backend does: the same key again until the API answers with it. */
+  refund(paymentId: string, key: string, amount: number, timeoutMs?: number): Promise<any>;
   waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   /** An event as WooshPay stored it, signed now with the endpoint's secret: the bytes and header of a delivery. */
   signedEvent(eventId: string, timestamp?: number): Promise<{ rawBody: string; header: string }>;
@@ -122,6 +124,17 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
     if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${text}`);
     return text ? JSON.parse(text) : null;
   };
+  /** The same request with the same key until it gets a 2xx; a 4xx is a refusal and ends it. */
+  const untilAnswered = async (method: string, path: string, body: unknown, key: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await call(method, path, { body, idempotencyKey: key }).catch(() => undefined);
+      if (res && res.status >= 200 && res.status < 300) return res.body;
+      if (res && res.status < 500) throw new Error(`${method} ${path} (${key}) answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline) throw new Error(`${method} ${path} (${key}): no answer within ${timeoutMs} ms (last ${res?.status})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   const waitForPayment: FaultStack['waitForPayment'] = async (id, predicate, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     let last: any;
@@ -152,18 +165,11 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
       await fetch(`${simulator.url}/_sim/faults`, { method: 'DELETE' });
     },
     async createPayment(key, overrides = {}, timeoutMs = 120_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const res = await call('POST', '/v1/payments', { body: directPayment(overrides), idempotencyKey: key }).catch(() => undefined);
-        if (res && (res.status === 200 || res.status === 201)) {
-          paymentIds.add(res.body.id);
-          return res.body;
-        }
-        if (res && res.status < 500) throw new Error(`create ${key} answered ${res.status}: ${JSON.stringify(res.body)}`);
-        if (Date.now() > deadline) throw new Error(`create ${key}: no payment within ${timeoutMs} ms (last ${res?.status})`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const payment = await untilAnswered('POST', '/v1/payments', directPayment(overrides), key, timeoutMs);
+      paymentIds.add(payment.id);
+      return payment;
     },
+    refund: (paymentId, key, amount, timeoutMs = 120_000) => untilAnswered('POST', `/v1/payments/${paymentId}/refunds`, { amount }, key, timeoutMs),
     waitForPayment,
     async signedEvent(eventId, timestamp) {
       const res = await fetch(`${simulator.url}/v1/events/${eventId}`, { headers: { Authorization: `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}` } });

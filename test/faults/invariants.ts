@@ -29,7 +29,7 @@ export interface InvariantFigures {
   fiveXX: number;
 }
 
-type SimRefund = { id: string; amount: number; status: string; payment_intent: string };
+export type SimRefund = { id: string; amount: number; status: string; payment_intent: string };
 
 let fiveXXSeen = 0;
 
@@ -107,7 +107,7 @@ async function intentsAtWooshPay(stack: FaultStack): Promise<Map<string, { id: s
 }
 
 /** WooshPay sends `charge.refund.updated` for every refund it makes (the first, pending, included): §14.2. */
-async function refundsAtWooshPay(stack: FaultStack): Promise<SimRefund[]> {
+export async function refundsAtWooshPay(stack: FaultStack): Promise<SimRefund[]> {
   const log = (await stack.sim('/_sim/webhooks?event_type=charge.refund.updated')).data as { event_id: string }[];
   const latest = new Map<string, SimRefund>();
   for (const eventId of new Set(log.map((a) => a.event_id))) {
