@@ -26,12 +26,16 @@ export interface InvariantFigures {
   webhookDeliveriesAccepted: number;
   notifications: number;
   duplicateNotifications: number;
-  fiveXX: number;
+  /** 5xx the API answered (our calls and WooshPay's deliveries; injected ones included). */
+  fiveXXAnswered: number;
+  /** Of WooshPay's delivery attempts, those answered 5xx (each retried by WooshPay). */
+  fiveXXToWooshPayDeliveries: number;
 }
 
 export type SimRefund = { id: string; amount: number; status: string; payment_intent: string };
 
-let fiveXXSeen = 0;
+/** 5xx counts at the last check: a scenario that injected none may add none. */
+let seen = { calls: 0, deliveries: 0 };
 
 export async function checkInvariants(stack: FaultStack, options: InvariantOptions = {}): Promise<InvariantFigures> {
   const intentsByPayment = await intentsAtWooshPay(stack);
@@ -68,9 +72,12 @@ export async function checkInvariants(stack: FaultStack, options: InvariantOptio
   if (!options.notificationsAtLeastOnce) expect(duplicateNotifications).toBe(0);
 
   const log = (await stack.sim('/_sim/webhooks')).data as { status: number | null }[];
-  const fiveXX = stack.fiveXX.length + log.filter((a) => (a.status ?? 0) >= 500).length;
-  if (!options.fiveXXInjected) expect(stack.fiveXX.slice(fiveXXSeen)).toEqual([]);
-  fiveXXSeen = stack.fiveXX.length;
+  const deliveries5xx = log.filter((a) => (a.status ?? 0) >= 500).length;
+  if (!options.fiveXXInjected) {
+    expect(stack.fiveXX.slice(seen.calls)).toEqual([]);
+    expect(deliveries5xx).toBe(seen.deliveries);
+  }
+  seen = { calls: stack.fiveXX.length, deliveries: deliveries5xx };
   return {
     payments: stack.paymentIds.size,
     intents: [...intentsByPayment.values()].reduce((s, i) => s + i.length, 0),
@@ -78,7 +85,8 @@ export async function checkInvariants(stack: FaultStack, options: InvariantOptio
     webhookDeliveriesAccepted: log.filter((a) => a.status !== null && a.status < 300).length,
     notifications: counts.size,
     duplicateNotifications,
-    fiveXX,
+    fiveXXAnswered: stack.fiveXX.length,
+    fiveXXToWooshPayDeliveries: deliveries5xx,
   };
 }
 

@@ -99,28 +99,35 @@ describe('Temporal down', () => {
 
   it('R10: kill -9 the Temporal server under load with payments waiting; restarted from its database, all finish', async () => {
     const waiting = await Promise.all(Array.from({ length: 10 }, (_, i) => stack.createPayment(newKey(`r10-wait-${i}`), { amount: AMOUNT })));
-    // Load while it dies: five more payments being created and five waiting ones being paid.
-    const creating = Array.from({ length: 5 }, (_, i) => stack.createPayment(newKey(`r10-load-${i}`), { amount: AMOUNT }, 180_000));
-    await Promise.all(waiting.slice(0, 5).map(pay));
-    await sleep(300);
+    // Killed under load: five creates in flight; five more and five transfers (WooshPay retries) while it is down.
+    const creating = Array.from({ length: 5 }, (_, i) => stack.createPayment(newKey(`r10-inflight-${i}`), { amount: AMOUNT }, 180_000));
+    await sleep(150);
     await stack.temporal.kill();
     const downAt = Date.now();
-    await sleep(5_000);
+    const fiveXXBefore = stack.fiveXX.length;
+    creating.push(...Array.from({ length: 5 }, (_, i) => stack.createPayment(newKey(`r10-down-${i}`), { amount: AMOUNT }, 180_000)));
+    await Promise.all(waiting.slice(0, 5).map(pay));
+    await sleep(6_000);
+    const refusedWhileDown = stack.fiveXX.length - fiveXXBefore;
+    expect(refusedWhileDown).toBeGreaterThan(0);
     await stack.temporal.start();
     const downMs = Date.now() - downAt;
     const created = await Promise.all(creating);
     await Promise.all([...waiting.slice(5), ...created].map(pay));
     const all = [...waiting, ...created];
     const finished = await Promise.all(all.map((p) => stack.waitForPayment(p.id, (x) => x.status === 'succeeded', 180_000)));
-    expect(finished).toHaveLength(15);
+    expect(finished).toHaveLength(20);
     for (const p of all) expect(await intentsOf(p.id)).toHaveLength(1);
-    const succeededNotes = all.map((p) => notificationsOf(stack, p.id, 'payment.succeeded').length);
     await stack.receiver.waitFor(() => all.every((p) => notificationsOf(stack, p.id, 'payment.succeeded').length >= 1));
+    await sleep(1_500);
+    const succeededNotes = all.map((p) => notificationsOf(stack, p.id, 'payment.succeeded').length);
     record('R10', {
       waitingBeforeKill: 10,
-      createdDuringKill: 5,
-      paidAroundKill: 5,
+      createsInFlightAtKill: 5,
+      createdWhileDown: 5,
+      paidWhileDown: 5,
       temporalDownMs: downMs,
+      answered5xxWhileDown: refusedWhileDown,
       succeeded: finished.length,
       succeededNotificationsPerPayment: [...new Set(succeededNotes)],
       invariants: await checkInvariants(stack, { fiveXXInjected: true, notificationsAtLeastOnce: true }),
