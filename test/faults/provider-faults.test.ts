@@ -109,7 +109,7 @@ describe('WooshPay answering badly', () => {
     const [intent] = await intentsOf(payment.id);
     // `refusedAt` is seen by polling, after the 429 itself: the measured wait is if anything too short.
     const waitedMs = intent.created * TIMESTAMP_UNIT_MS - refusedAt;
-    expect(waitedMs).toBeGreaterThanOrEqual(3_800);
+    expect(waitedMs).toBeGreaterThanOrEqual(3_500); // a retry on the default schedule would come after ~1 s
     expect(waitedMs).toBeLessThan(15_000);
     const answeredAfterMs = Date.now() - refusedAt;
     record('R8', { retryAfterSeconds: 4, intentCreatedAfterMs: waitedMs, paymentAnsweredAfterMs: answeredAfterMs, invariants: await checkInvariants(stack) });
