@@ -15,7 +15,11 @@ import { SIGNATURE_HEADER } from '../../wooshpay/assumptions.js';
 import { freePort, startRole, type RoleProcess } from '../helpers/processes.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { directPayment, NOTIFY_SECRET, TEST_SETTINGS } from '../helpers/stack.js';
+import { until } from '../cluster/fixture.js';
 import { temporalProcess, type TemporalProcess } from './temporal-process.js';
+
+// Polls until a condition holds, errors counting as "not yet" (a process may be between lives).
+export { until };
 
 export const API_KEY = 'faults_api_key_0123456789';
 const TASK_QUEUE = 'faults';
@@ -203,22 +207,6 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
       await temporal.kill();
     },
   };
-}
-
-/** Polls `fn` until `ok` holds (errors count as "not yet": a process may be between lives). */
-export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (ok(last)) return last;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not met in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
 /** One line per scenario for the lead's note: jest prints it, and the suite's summary collects it. */
