@@ -108,48 +108,8 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
   let worker: RoleProcess | undefined;
   const paymentIds = new Set<string>();
 
-  const call: FaultStack['call'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${API_KEY}` };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
-    const res = await fetch(`${api.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
-    if (res.status >= 500) fiveXX.push({ where: `${method} ${path}`, status: res.status });
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const sim: FaultStack['sim'] = async (path, body) => {
-    const get = body === undefined && path.startsWith('/_sim/webhooks');
-    const res = await fetch(`${simulator.url}${path}`, {
-      method: get ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: get ? undefined : JSON.stringify(body ?? {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  /** The same request with the same key until it gets a 2xx; a 4xx is a refusal and ends it. */
-  const untilAnswered = async (method: string, path: string, body: unknown, key: string, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await call(method, path, { body, idempotencyKey: key }).catch(() => undefined);
-      if (res && res.status >= 200 && res.status < 300) return res.body;
-      if (res && res.status < 500) throw new Error(`${method} ${path} (${key}) answered ${res.status}: ${JSON.stringify(res.body)}`);
-      if (Date.now() > deadline) throw new Error(`${method} ${path} (${key}): no answer within ${timeoutMs} ms (last ${res?.status})`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
-  const waitForPayment: FaultStack['waitForPayment'] = async (id, predicate, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: any;
-    while (Date.now() < deadline) {
-      const res = await call('GET', `/v1/payments/${id}`).catch(() => undefined);
-      last = res?.body;
-      if (res?.status === 200 && predicate(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`payment ${id} did not reach the expected state; last seen: ${JSON.stringify(last)}`);
-  };
+  const { call, untilAnswered, waitForPayment } = merchantCalls(api.url, fiveXX);
+  const sim = simulatorCalls(simulator.url);
 
   return {
     temporal,
@@ -204,8 +164,59 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
       await simulator.close();
       await receiver.close();
       await client.connection.close().catch(() => undefined);
-      await temporal.kill();
+      await temporal.dispose();
     },
+  };
+}
+
+/** The merchant's side of the API: every 5xx it answers is recorded. */
+function merchantCalls(apiUrl: string, fiveXX: FaultStack['fiveXX']) {
+  const call: FaultStack['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${API_KEY}` };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+    const res = await fetch(`${apiUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    if (res.status >= 500) fiveXX.push({ where: `${method} ${path}`, status: res.status });
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  /** The same request with the same key until it gets a 2xx; a 4xx is a refusal and ends it. */
+  const untilAnswered = async (method: string, path: string, body: unknown, key: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await call(method, path, { body, idempotencyKey: key }).catch(() => undefined);
+      if (res && res.status >= 200 && res.status < 300) return res.body;
+      if (res && res.status < 500) throw new Error(`${method} ${path} (${key}) answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline) throw new Error(`${method} ${path} (${key}): no answer within ${timeoutMs} ms (last ${res?.status})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  const waitForPayment: FaultStack['waitForPayment'] = async (id, predicate, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: any;
+    while (Date.now() < deadline) {
+      const res = await call('GET', `/v1/payments/${id}`).catch(() => undefined);
+      last = res?.body;
+      if (res?.status === 200 && predicate(last)) return last;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`payment ${id} did not reach the expected state; last seen: ${JSON.stringify(last)}`);
+  };
+  return { call, untilAnswered, waitForPayment };
+}
+
+/** The simulator's test controls (`/_sim/…`). */
+function simulatorCalls(simulatorUrl: string): FaultStack['sim'] {
+  return async (path, body) => {
+    const get = body === undefined && path.startsWith('/_sim/webhooks');
+    const res = await fetch(`${simulatorUrl}${path}`, {
+      method: get ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: get ? undefined : JSON.stringify(body ?? {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
   };
 }
 

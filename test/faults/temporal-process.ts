@@ -5,7 +5,7 @@
  * cannot be killed that way, hence the CLI is started directly here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -21,6 +21,8 @@ export interface TemporalProcess {
   start(): Promise<void>;
   /** SIGKILL, then waits for the process to be gone. */
   kill(): Promise<void>;
+  /** Kills it and deletes its database: the end of the file's run. */
+  dispose(): Promise<void>;
 }
 
 const CLI_TYPES: Partial<Record<string, string>> = { [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int' };
@@ -42,20 +44,25 @@ export async function temporalProcess(): Promise<TemporalProcess> {
   let child: ChildProcess | undefined;
   let stderr = '';
 
+  const kill = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGKILL');
+    await exited;
+  };
   return {
     address,
     dbFilename,
+    kill,
+    async dispose() {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
     async start() {
       child = spawn(cli.path!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-1500)));
       await waitUntilServing(address, child, () => stderr);
-    },
-    async kill() {
-      const running = child;
-      if (!running || running.exitCode !== null || running.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-      running.kill('SIGKILL');
-      await exited;
     },
   };
 }
