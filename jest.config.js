@@ -7,7 +7,8 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // `npm run test:cluster` runs these (jest.cluster.config.js): they need PostgreSQL and the server build.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // `npm run test:faults` runs the fault suite (jest.faults.config.js): it kills its own Temporal server.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': [
