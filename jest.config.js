@@ -6,6 +6,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // `npm run test:cluster` runs these (jest.cluster.config.js): they need PostgreSQL and the server build.
+  // `npm run test:faults` runs the fault suite (jest.faults.config.js): it kills its own Temporal server.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': [

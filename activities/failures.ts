@@ -1,11 +1,17 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WooshPayError } from '../wooshpay/index.js';
 
 /** Failure types the workflows and retry policies match on. */
 export const ActivityErrorType = {
-  /** WooshPay refused the call (4xx): the same call fails the same way, so it is not retried. */
+  /** WooshPay refused the call (a documented 4xx): nothing changed, the same call fails the same way; not retried. */
   ProviderRejected: 'WooshPayRejected',
-  /** WooshPay or the network failed transiently (5xx, 429, timeout): retried with backoff. */
+  /**
+   * The call may have taken effect and its answer could not be read (a timeout or dropped connection after
+   * a change went out, a 2xx we cannot parse, a 5xx mid-change, a 404 on reading our own object). Retried
+   * with the same idempotency key; never a reason to release money or end a payment.
+   */
+  ProviderAmbiguous: 'WooshPayAmbiguous',
+  /** WooshPay did not act (429, 503, nothing sent, a read that failed): retried with backoff. */
   ProviderUnavailable: 'WooshPayUnavailable',
   /** The merchant's endpoint did not take the notification: retried for days. */
   NotificationFailed: 'MerchantNotificationFailed',
@@ -14,26 +20,21 @@ export const ActivityErrorType = {
 } as const;
 
 /**
- * A WooshPay error as a Temporal failure: non-retryable for refusals (with WooshPay's code and message as
- * details, which the workflow records), retryable otherwise, honouring `Retry-After`.
+ * A WooshPay error as what the activity throws: non-retryable for refusals only (WooshPay's code and
+ * message as details, which the workflow records), retryable otherwise (honouring `Retry-After`), and
+ * Temporal's own cancellation unchanged when the activity was cancelled or its worker is shutting down.
  */
-export function toActivityFailure(err: unknown): ApplicationFailure {
+export function toActivityFailure(err: unknown): ApplicationFailure | CancelledFailure {
+  if (err instanceof CancelledFailure) return err;
   if (err instanceof WooshPayError) {
-    const details = { status: err.status ?? null, type: err.type, code: err.code, message: err.message };
-    if (!err.retryable) {
-      return ApplicationFailure.create({
-        type: ActivityErrorType.ProviderRejected,
-        message: err.message,
-        nonRetryable: true,
-        details: [details],
-      });
-    }
+    if (err.kind === 'aborted' && err.cause instanceof CancelledFailure) return err.cause;
+    const details = { status: err.status ?? null, type: err.type, code: err.code, message: err.message, kind: err.kind };
     return ApplicationFailure.create({
-      type: ActivityErrorType.ProviderUnavailable,
+      type: failureTypeOf(err),
       message: err.message,
-      nonRetryable: false,
+      nonRetryable: err.kind === 'rejected',
       details: [details],
-      ...(err.retryAfterMs !== undefined && { nextRetryDelay: err.retryAfterMs }),
+      ...(err.retryAfterMs !== undefined && err.kind !== 'rejected' && { nextRetryDelay: err.retryAfterMs }),
     });
   }
   if (err instanceof ApplicationFailure) return err;
@@ -43,4 +44,16 @@ export function toActivityFailure(err: unknown): ApplicationFailure {
     message: err instanceof Error ? err.message : String(err),
     nonRetryable: false,
   });
+}
+
+function failureTypeOf(err: WooshPayError): string {
+  switch (err.kind) {
+    case 'rejected':
+      return ActivityErrorType.ProviderRejected;
+    case 'unavailable':
+      return ActivityErrorType.ProviderUnavailable;
+    default:
+      // Ambiguous, or aborted by a caller's own signal (not Temporal's): a change may have been made.
+      return ActivityErrorType.ProviderAmbiguous;
+  }
 }

@@ -21,6 +21,7 @@ export function intentState(pi: PaymentIntent, session?: CheckoutSession | null)
     id: pi.id,
     status: pi.status,
     amount: pi.amount,
+    amount_received: pi.amount_received ?? null,
     failure:
       pi.status === 'requires_payment_method' && error
         ? { code: error.code ?? error.type ?? 'payment_failed', message: error.message ?? 'The bank transfer failed.' }
@@ -36,6 +37,7 @@ export function sessionOnlyState(session: CheckoutSession): ProviderIntentState 
     id: session.payment_intent ?? session.id,
     status: session.status === 'expired' ? 'canceled' : session.payment_status === 'paid' ? 'succeeded' : 'requires_action',
     amount: session.amount_total ?? 0,
+    amount_received: null,
     failure: null,
     cancellation_reason: session.status === 'expired' ? 'checkout_session_expired' : null,
     checkout_session_status: session.status,

@@ -84,7 +84,7 @@ export interface MerchantNotificationInput {
   eventId: string;
   type: string;
   created: number;
-  /** The payment as it was when the event happened. */
+  /** The payment as it is when the notification is sent (events say what happened; the payment, where it stands). */
   payment: unknown;
 }
 

@@ -1,14 +1,13 @@
 import type { Client } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { requireApiKey } from './auth.js';
 import { errorHandler, notFoundRoute } from './errors.js';
-import { healthRouter } from './health.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { PaymentsService } from './payments-service.js';
 import { requestLogger } from './request-log.js';
-import { paymentsRouter } from './routes/payments.js';
+import { registerRoutes } from './routes/express.js';
+import { ROUTES } from './routes/table.js';
 
 export interface AppDependencies {
   client: Client;
@@ -21,20 +20,25 @@ export interface AppDependencies {
   metrics: ApiMetrics;
 }
 
+/** The intake API: every route from the one table (api/routes/table.ts) that the OpenAPI document describes. */
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger), deps.metrics.middleware);
-  const openApiDocument = buildOpenApiDocument();
-
-  // Before any JSON parser: the signature is checked against the bytes WooshPay sent.
-  app.post('/webhooks/wooshpay', express.raw({ type: () => true, limit: '1mb' }), deps.webhookHandler);
-  app.use(healthRouter(deps.client));
-  app.use('/v1', requireApiKey(deps.apiKeys), express.json({ limit: '100kb', strict: true }), paymentsRouter(deps.payments));
-  app.get('/metrics', deps.metrics.handler);
-  app.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
+  registerRoutes(
+    app,
+    ROUTES,
+    {
+      client: deps.client,
+      payments: deps.payments,
+      webhookHandler: deps.webhookHandler,
+      metricsHandler: deps.metrics.handler,
+      openApiDocument: buildOpenApiDocument(ROUTES),
+    },
+    deps.apiKeys,
+  );
   app.use(notFoundRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,19 +1,20 @@
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 
 /** How long readiness waits for Temporal before calling it unreachable. */
 const READINESS_TIMEOUT_MS = 2_000;
 
+/** `/healthz`: the process is up. */
+export const livenessHandler: RequestHandler = (_req, res) => {
+  res.json({ status: 'ok' });
+};
+
 /**
- * `/healthz`: the process is up. `/readyz`: Temporal answers and our namespace exists — what a load balancer
- * should check before sending payments here.
+ * `/readyz`: Temporal answers and our namespace exists — what a load balancer should check before sending
+ * payments here.
  */
-export function healthRouter(client: Client): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
+export function readinessHandler(client: Client): RequestHandler {
+  return async (_req, res) => {
     const namespace = client.options.namespace;
     try {
       await client.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
@@ -24,6 +25,5 @@ export function healthRouter(client: Client): Router {
       const reason = (err as { code?: number }).code === 5 ? `namespace ${namespace} not found` : 'Temporal is unreachable';
       res.status(503).json({ status: 'unavailable', reason });
     }
-  });
-  return router;
+  };
 }

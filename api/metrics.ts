@@ -34,7 +34,7 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
   });
   const webhooks = new Counter({
     name: 'wooshpay_webhook_outcomes_total',
-    help: 'WooshPay webhook deliveries by outcome (delivered, duplicate_or_closed, ignored_type, no_payment, bad_signature, bad_body, unavailable) and event type.',
+    help: 'WooshPay webhook deliveries by outcome (delivered, duplicate_or_closed, reopened, ignored_type, no_payment, bad_signature, bad_body, unavailable) and event type.',
     labelNames: ['outcome', 'event_type'] as const,
     registers: [registry],
   });

@@ -7,6 +7,7 @@ import {
   type Client,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -15,9 +16,11 @@ import {
   cancelPaymentUpdate,
   createPaymentUpdate,
   disputeEvidenceUpdate,
+  getContinuationQuery,
   getIntakeQuery,
   getPaymentQuery,
   PaymentErrorType,
+  providerEventSignal,
   refundUpdate,
   type DisputeRecord,
   type PaymentIntake,
@@ -25,6 +28,7 @@ import {
   type PaymentRequest,
   type PaymentSettings,
   type PaymentStatus,
+  type ProviderEvent,
   type RefundRecord,
 } from '../workflows/messages.js';
 import { paymentWorkflow } from '../workflows/payment/workflow.js';
@@ -36,10 +40,12 @@ import {
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { fingerprint, idFromKey } from './idempotency.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
 import {
   grpcCodeOf,
   grpcStatus,
   idempotencyMismatch,
+  paymentClosed,
   providerRejected,
   translateTemporalError,
   withDeadline,
@@ -48,6 +54,12 @@ import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody, type CreateRefundBo
 
 /** How long the intake waits for WooshPay to create the payment before answering "retry later". */
 const DEFAULT_CREATE_WAIT_MS = 25_000;
+/**
+ * How long a route waits for Temporal before answering 503 with Retry-After. An action's work goes on in the
+ * payment (a refund waits up to 20 s for WooshPay inside the update), and a retry with the same key joins it.
+ */
+const ACTION_DEADLINE_MS = 25_000;
+const READ_DEADLINE_MS = 10_000;
 
 export interface PaymentsServiceOptions {
   client: Client;
@@ -124,14 +136,7 @@ export class PaymentsService {
       // A retry while the payment runs joins it; a key reused after it closed never starts a second payment.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: PaymentStatusKey, value: 'processing' },
-        { key: PaymentIntegration, value: body.integration },
-        { key: PaymentAmount, value: body.amount },
-        ...(body.merchant_order_id ? [{ key: MerchantOrderId, value: body.merchant_order_id }] : []),
-      ],
-      staticSummary: `${body.amount} ${body.currency} bank transfer${body.merchant_order_id ? ` · order ${body.merchant_order_id}` : ''}`,
-      staticDetails: `Payment \`${paymentId}\` · ${body.integration} integration`,
+      ...startAttributes(request, 'processing'),
     });
 
     let intake: PaymentIntake;
@@ -167,51 +172,77 @@ export class PaymentsService {
 
   async get(paymentId: string): Promise<PaymentRecord> {
     try {
-      return await this.handle(paymentId).query(getPaymentQuery);
+      return await withDeadline(this.handle(paymentId).query(getPaymentQuery), READ_DEADLINE_MS);
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
   }
 
   async cancel(paymentId: string, reason: string | undefined): Promise<PaymentRecord> {
-    try {
-      return await this.update(() => this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] }));
-    } catch (err) {
-      throw translateTemporalError(err, paymentId);
-    }
+    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] }));
   }
 
   async refund(paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<RefundRecord> {
     const refundId = idFromKey('re', 'refund', paymentId, idempotencyKey);
-    try {
-      const refund = await this.update(() =>
-        this.handle(paymentId).executeUpdate(refundUpdate, {
-          updateId: `refund:${refundId}`,
-          args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
-        }),
-      );
-      const sameBody =
-        (body.amount === undefined || body.amount === refund.amount) &&
-        (body.reason === undefined || body.reason === refund.reason);
-      if (!sameBody) throw idempotencyMismatch();
-      return refund;
-    } catch (err) {
-      throw translateTemporalError(err, paymentId);
-    }
+    const refund = await this.act(paymentId, () =>
+      this.handle(paymentId).executeUpdate(refundUpdate, {
+        updateId: `refund:${refundId}`,
+        args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
+      }),
+    );
+    const sameBody =
+      (body.amount === undefined || body.amount === refund.amount) && (body.reason === undefined || body.reason === refund.reason);
+    if (!sameBody) throw idempotencyMismatch();
+    return refund;
   }
 
   async submitDisputeEvidence(paymentId: string, evidence: Record<string, string>, submit: boolean): Promise<DisputeRecord> {
-    try {
-      return await this.update(() => this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] }));
-    } catch (err) {
-      throw translateTemporalError(err, paymentId);
-    }
+    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] }));
   }
 
   async acceptDispute(paymentId: string): Promise<DisputeRecord> {
+    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] }));
+  }
+
+  /**
+   * Opens a closed payment again for a WooshPay event that came after it closed — a transfer after expiry, a
+   * refund settling late: a new run from the payment's last state, started with the event, so money that
+   * arrives late is recorded and surfaced, never dropped. If another delivery opened it first, the event is
+   * signalled to that run. An event the payment already applied changes nothing.
+   */
+  async reopen(paymentId: string, event: ProviderEvent): Promise<'reopened' | 'duplicate'> {
+    const continuation = await withDeadline(this.handle(paymentId).query(getContinuationQuery), READ_DEADLINE_MS);
+    if (continuation.carried?.seenEventIds.includes(event.id)) return 'duplicate';
     try {
-      return await this.update(() => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] }));
+      await this.client.workflow.start(paymentWorkflow, {
+        workflowId: paymentId,
+        taskQueue: this.taskQueue,
+        args: [{ ...continuation, reopenedBy: event }],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        ...startAttributes(continuation.request, continuation.carried?.record.status ?? 'processing'),
+      });
     } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await this.handle(paymentId).signal(providerEventSignal, event);
+    }
+    return 'reopened';
+  }
+
+  /**
+   * An action (update) on a payment, under a deadline. A payment that exists but has closed answers 409
+   * `payment_closed`, not 404: the merchant's id is right, the payment is over.
+   */
+  private async act<T>(paymentId: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(this.update(send), ACTION_DEADLINE_MS);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND) {
+        const closed = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
+          (d) => d.status.name !== 'RUNNING',
+          () => false,
+        );
+        if (closed) throw paymentClosed(paymentId);
+      }
       throw translateTemporalError(err, paymentId);
     }
   }
@@ -220,16 +251,11 @@ export class PaymentsService {
   async list(options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
     const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`];
     if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
-    let token: Uint8Array | undefined;
-    if (options.cursor) {
-      try {
-        token = Buffer.from(options.cursor, 'base64url');
-        if (token.length === 0) throw new Error('empty');
-      } catch {
-        throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
-          param: 'starting_after',
-        });
-      }
+    const token = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    if (token === null) {
+      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
+        param: 'starting_after',
+      });
     }
     try {
       const response = await this.client.workflowService.listWorkflowExecutions({
@@ -239,7 +265,7 @@ export class PaymentsService {
         nextPageToken: token,
       });
       const data = (response.executions ?? []).map((e) => summarize(e));
-      const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+      const next = response.nextPageToken && response.nextPageToken.length > 0 ? encodeCursor(response.nextPageToken) : null;
       return { data, has_more: next !== null, next_cursor: next };
     } catch (err) {
       if (grpcCodeOf(err) === grpcStatus.INVALID_ARGUMENT) {
@@ -269,6 +295,20 @@ export class PaymentsService {
   private handle(paymentId: string) {
     return this.client.workflow.getHandle<typeof paymentWorkflow>(paymentId);
   }
+}
+
+/** What a payment's run starts with for operators: its search attributes and its summary in the UI. */
+function startAttributes(request: PaymentRequest, status: PaymentStatus) {
+  return {
+    typedSearchAttributes: [
+      { key: PaymentStatusKey, value: status },
+      { key: PaymentIntegration, value: request.integration },
+      { key: PaymentAmount, value: request.amount },
+      ...(request.merchantOrderId ? [{ key: MerchantOrderId, value: request.merchantOrderId }] : []),
+    ],
+    staticSummary: `${request.amount} ${request.currency} bank transfer${request.merchantOrderId ? ` · order ${request.merchantOrderId}` : ''}`,
+    staticDetails: `Payment \`${request.paymentId}\` · ${request.integration} integration`,
+  };
 }
 
 type Execution = NonNullable<

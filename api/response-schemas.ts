@@ -5,10 +5,13 @@
  * schema and the type it describes differ in any field, optionality or type, so the two cannot drift.
  */
 import { z } from 'zod';
+import { ErrorEnvelopeSchema } from './errors.js';
 import type { PaymentListPage, PaymentSummary } from './payments-service.js';
 import {
   DISPUTE_STATUSES,
+  LATE_FUNDS_POLICIES,
   PAYMENT_STATUSES,
+  REVIEW_REASONS,
   REFUND_REASONS,
   type DisputeRecord,
   type PaymentRecord,
@@ -51,6 +54,17 @@ export const DisputeSchema = z
   })
   .meta({ description: 'A chargeback opened by the payer’s bank; `lost` ends the payment in `charged_back`.' });
 
+export const ReviewSchema = z
+  .strictObject({
+    reason: z.enum(REVIEW_REASONS),
+    amount,
+    currency: z.literal('IDR'),
+    policy: z.enum(LATE_FUNDS_POLICIES).meta({ description: '`review`: held for a person; `refund`: returned.' }),
+    amount_returned: amount,
+    created: epochMs,
+  })
+  .meta({ description: 'Late, underpaid, overpaid or over-committed money, flagged for a person (LATE_FUNDS_POLICY).' });
+
 export const PaymentSchema = z
   .strictObject({
     id: z.string().meta({ description: 'Our payment id (`pay_…`), also the Temporal workflow id.' }),
@@ -64,12 +78,15 @@ export const PaymentSchema = z
     payment_intent: z.string().nullable(),
     checkout_session: z.string().nullable(),
     expires_at: epochMs.meta({ description: 'When the transfer window closes (ms since the epoch).' }),
+    amount_received: amount.meta({ description: 'What WooshPay reports as received, late transfers included.' }),
+    amount_due: amount.meta({ description: 'What the shopper still has to transfer while the window is open.' }),
     amount_refunded: amount,
     amount_refund_pending: amount,
     amount_disputed: amount,
     amount_lost: amount,
     refunds: z.array(RefundSchema),
     dispute: DisputeSchema.nullable(),
+    review: ReviewSchema.nullable().meta({ description: 'Money that needs a person; null when all is in order.' }),
     description: z.string().nullable(),
     merchant_order_id: z.string().nullable(),
     metadata,
@@ -119,6 +136,21 @@ export const WebhookAckSchema = z.strictObject({
   received: z.literal(true),
   ignored: z.enum(['event_type', 'no_payment', 'payment_closed']).optional(),
 });
+
+/** The response bodies under their names in the OpenAPI document's `components.schemas`. */
+export const RESPONSE_COMPONENTS = {
+  Payment: PaymentSchema,
+  Refund: RefundSchema,
+  Dispute: DisputeSchema,
+  PaymentSummary: PaymentSummarySchema,
+  PaymentList: PaymentListSchema,
+  Error: ErrorEnvelopeSchema,
+  Health: HealthSchema,
+  Ready: ReadySchema,
+  NotReady: NotReadySchema,
+  WebhookAck: WebhookAckSchema,
+} satisfies Record<string, z.ZodType>;
+export type ResponseComponent = keyof typeof RESPONSE_COMPONENTS;
 
 // ---- Compile-time agreement with the types the code returns ------------------------------------------
 

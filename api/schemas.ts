@@ -18,12 +18,26 @@ const amount = z
   .positive('must be a positive integer in WooshPay units')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
-export const MetadataSchema = z
-  .record(
-    z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/, 'metadata keys use letters, digits, _ . -'),
-    z.string().max(500, 'metadata values are at most 500 characters'),
-  )
-  .refine((m) => Object.keys(m).length <= 20, 'metadata holds at most 20 keys');
+/**
+ * Metadata travels in the payment's record, its history, every continue-as-new and every notification, so its
+ * size is bounded: per key and value, and in total (keys plus values, in characters). A refund's metadata is
+ * smaller, since a payment may hold up to MAX_REFUNDS_PER_PAYMENT of them.
+ */
+function metadataSchema(maxTotalCharacters: number) {
+  return z
+    .record(
+      z.string().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/, 'metadata keys use letters, digits, _ . -'),
+      z.string().max(500, 'metadata values are at most 500 characters'),
+    )
+    .refine((m) => Object.keys(m).length <= 20, 'metadata holds at most 20 keys')
+    .refine(
+      (m) => Object.entries(m).reduce((n, [k, v]) => n + k.length + v.length, 0) <= maxTotalCharacters,
+      `metadata holds at most ${maxTotalCharacters} characters of keys and values in all`,
+    );
+}
+export const MetadataSchema = metadataSchema(4_000);
+export const REFUND_METADATA_MAX_CHARACTERS = 1_000;
+const RefundMetadataSchema = metadataSchema(REFUND_METADATA_MAX_CHARACTERS);
 
 export const LineItemSchema = z.strictObject({
   name: z.string().min(1).max(250),
@@ -92,7 +106,7 @@ export const CancelPaymentBodySchema = z.strictObject({
 export const CreateRefundBodySchema = z.strictObject({
   amount: amount.optional(),
   reason: z.enum(REFUND_REASONS).optional(),
-  metadata: MetadataSchema.optional(),
+  metadata: RefundMetadataSchema.optional(),
 });
 export type CreateRefundBody = z.infer<typeof CreateRefundBodySchema>;
 

@@ -18,6 +18,8 @@ export function paymentSettingsFromConfig(config: Config): PaymentSettings {
     reconcileIntervalMs: config.payments.reconcileIntervalSeconds * 1000,
     retentionMs: config.payments.retentionDays * DAY_MS,
     refundsEnabled: config.payments.refundsEnabled,
+    lateFundsPolicy: config.payments.lateFundsPolicy,
+    maxRefunds: config.payments.maxRefunds,
     refundPollMs: 5 * 60_000,
     disputeReminderLeadMs: 2 * DAY_MS,
     ...(config.payments.notifyUrl && { defaultNotifyUrl: config.payments.notifyUrl }),
@@ -70,6 +72,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
       secrets: () => webhookSecrets,
       toleranceSeconds: config.wooshpay.webhookToleranceSeconds,
       wooshpay,
+      reopen: (paymentId, event) => payments.reopen(paymentId, event),
       logger,
       onOutcome: (outcome, eventType) => {
         metrics.webhookOutcome(outcome, eventType);

@@ -33,6 +33,10 @@ export function idempotencyMismatch(): ApiError {
   );
 }
 
+export function paymentClosed(paymentId: string | undefined): ApiError {
+  return new ApiError(409, 'state_error', 'payment_closed', 'This payment is closed; nothing more can happen to it.', { payment: paymentId });
+}
+
 export function providerRejected(payment: PaymentRecord | undefined, message?: string, paymentId?: string): ApiError {
   return new ApiError(
     422,
@@ -49,6 +53,7 @@ const UPDATE_ERRORS: Record<string, { status: number; type: 'invalid_request_err
   [PaymentErrorType.RefundNotSupported]: { status: 422, type: 'invalid_request_error', code: 'refund_not_supported' },
   [PaymentErrorType.InvalidAmount]: { status: 422, type: 'invalid_request_error', code: 'amount_invalid' },
   [PaymentErrorType.NoOpenDispute]: { status: 409, type: 'state_error', code: 'no_open_dispute' },
+  [PaymentErrorType.RefundLimitReached]: { status: 422, type: 'invalid_request_error', code: 'refund_limit_reached' },
   [PaymentErrorType.ProviderRejected]: { status: 422, type: 'invalid_request_error', code: 'provider_rejected' },
 };
 
@@ -59,7 +64,10 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const mapped = UPDATE_ERRORS[err.cause.type ?? ''];
-    if (mapped) return new ApiError(mapped.status, mapped.type, mapped.code, err.cause.message, { payment: paymentId });
+    // A refusal by WooshPay carries WooshPay's own code.
+    const providerCode = (err.cause.details?.[0] as { code?: string } | undefined)?.code;
+    const code = err.cause.type === PaymentErrorType.ProviderRejected && providerCode ? providerCode : mapped?.code;
+    if (mapped) return new ApiError(mapped.status, mapped.type, code ?? mapped.code, err.cause.message, { payment: paymentId });
     // An activity the update ran failed for good (e.g. WooshPay refused the dispute call).
     return new ApiError(422, 'invalid_request_error', 'provider_rejected', err.cause.message, { payment: paymentId });
   }
@@ -69,6 +77,8 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
       retryAfterSeconds: 2,
     });
   }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/workflow execution already completed|already completed/i.test(message)) return paymentClosed(paymentId);
   const code = grpcCodeOf(err);
   if (code !== undefined) {
     if (code === grpcStatus.NOT_FOUND) {
@@ -79,10 +89,6 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
         retryAfterSeconds: 2,
       });
     }
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (/workflow execution already completed|already completed/i.test(message)) {
-    return new ApiError(409, 'state_error', 'payment_closed', 'This payment is closed; nothing more can happen to it.', { payment: paymentId });
   }
   return new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side; it is safe to retry.');
 }

@@ -1,7 +1,9 @@
 /**
  * `POST /webhooks/wooshpay`: verify → parse → route → signal → 2xx. The answer is 2xx only once Temporal has
  * accepted the signal (it is then durable in the payment's history); 503 when Temporal or WooshPay cannot be
- * reached, so WooshPay delivers again; 400 for a bad signature or body, which changes nothing.
+ * reached, so WooshPay delivers again; 400 only for a bad signature or a body that is no WooshPay event at
+ * all, which changes nothing. An event with a status or shape we do not know is kept, never refused: a
+ * refused delivery is retried for 72 h and then lost, and may carry money (a late transfer).
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { RequestHandler } from 'express';
@@ -9,15 +11,19 @@ import type { Logger } from 'pino';
 import { PAYMENT_ID_METADATA_KEY, providerEvent } from '../activities/provider-state.js';
 import {
   type Event,
+  type EventEnvelope,
+  EventEnvelopeSchema,
   EventSchema,
   type EventType,
+  PARTIAL_FUNDING,
   SIGNATURE_HEADER,
   verifyWebhookSignature,
   WebhookSignatureError,
   type WooshPayClient,
+  undocumentedStatuses,
   WooshPayError,
 } from '../wooshpay/index.js';
-import { providerEventSignal } from '../workflows/messages.js';
+import { type ProviderEvent, providerEventSignal } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
 import { isTemporalUnavailable } from './temporal-errors.js';
 import { PaymentIdSchema } from './schemas.js';
@@ -31,6 +37,7 @@ const SIGNAL_DEADLINE_MS = 5_000;
  */
 export const ACTED_ON_EVENT_TYPES = [
   'payment_intent.succeeded',
+  PARTIAL_FUNDING.eventType,
   'payment_intent.processing',
   'payment_intent.payment_failed',
   'payment_intent.canceled',
@@ -50,6 +57,7 @@ const DELIVERED_EVENT_TYPES: ReadonlySet<string> = new Set([...ACTED_ON_EVENT_TY
 export type WebhookOutcome =
   | 'delivered'
   | 'duplicate_or_closed'
+  | 'reopened'
   | 'ignored_type'
   | 'no_payment'
   | 'bad_signature'
@@ -63,6 +71,8 @@ export interface WebhookHandlerOptions {
   toleranceSeconds: number;
   /** Used to route events whose object does not carry our payment id (disputes, some refunds). */
   wooshpay: WooshPayClient;
+  /** Opens a closed payment again with an event that came after it closed (PaymentsService.reopen). */
+  reopen: (paymentId: string, event: ProviderEvent) => Promise<'reopened' | 'duplicate'>;
   logger: Logger;
   onOutcome?: (outcome: WebhookOutcome, eventType: string | undefined) => void;
 }
@@ -89,32 +99,37 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
       return next(new ApiError(400, 'invalid_request_error', `signature_${err.reason}`, err.message));
     }
 
-    let event: Event;
-    try {
-      const parsed = EventSchema.safeParse(JSON.parse(rawBody.toString('utf8')));
-      if (!parsed.success) throw parsed.error;
-      event = parsed.data;
-    } catch {
+    const read = readEvent(rawBody);
+    if (!read) {
       logger.warn('webhook rejected: signed body is not a WooshPay event');
       options.onOutcome?.('bad_body', undefined);
       return next(new ApiError(400, 'invalid_request_error', 'event_invalid', 'The body is not a WooshPay event.'));
     }
+    const { event, unreadable } = read;
     const log = logger.child({ eventId: event.id, eventType: event.type });
+    if (unreadable) {
+      log.warn({ objectId: event.data.object.id ?? null, issues: unreadable }, 'webhook kept: an event whose object we cannot read');
+    } else {
+      const odd = undocumentedStatuses(event.data.object);
+      if (odd.length > 0) log.warn({ objectId: event.data.object.id ?? null, statuses: odd }, 'webhook kept: undocumented status');
+    }
 
     if (!DELIVERED_EVENT_TYPES.has(event.type)) {
-      log.info('webhook acknowledged: event type not acted on');
+      log[unreadable ? 'warn' : 'info']({ objectId: event.data.object.id ?? null }, 'webhook acknowledged: event type not acted on');
       return finish('ignored_type', 200, { received: true, ignored: 'event_type' }, event.type);
     }
 
+    let paymentId: string | null = null;
     try {
-      const paymentId = await routeToPayment(event, options.wooshpay);
+      paymentId = await routeToPayment(event, options.wooshpay);
       if (!paymentId) {
         log.info('webhook acknowledged: belongs to no payment of ours');
         return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
       // WooshPay gives a delivery 10 s; past our deadline it is better to say 503 and let WooshPay retry.
+      const routed = paymentId;
       await client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-        client.workflow.getHandle(paymentId).signal(providerEventSignal, providerEvent(event)),
+        client.workflow.getHandle(routed).signal(providerEventSignal, unreadable ? unreadableEvent(event) : providerEvent(event)),
       );
       log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
       return finish('delivered', 200, { received: true }, event.type);
@@ -123,9 +138,25 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
         log.info({ code: err.code }, 'webhook acknowledged: WooshPay does not know its PaymentIntent');
         return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
-      if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message ?? '')) {
-        log.info('webhook acknowledged: payment closed or unknown');
-        return finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type);
+      if (paymentId && /already completed/i.test((err as Error).message ?? '')) {
+        // Never a plain "ignored": money that arrives after the payment closed opens it again to be recorded.
+        try {
+          const outcome = await options.reopen(paymentId, providerEvent(event));
+          log.info({ paymentId, outcome }, 'webhook delivered to a closed payment');
+          return outcome === 'duplicate'
+            ? finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type)
+            : finish('reopened', 200, { received: true }, event.type);
+        } catch (reopenErr) {
+          // Not recorded yet: WooshPay must deliver again, whatever went wrong.
+          log.error({ err: reopenErr, paymentId }, 'closed payment could not be opened again; WooshPay will retry');
+          options.onOutcome?.('unavailable', event.type);
+          res.setHeader('Retry-After', '5');
+          return next(new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.'));
+        }
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        log.info('webhook acknowledged: no such payment');
+        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
       }
       const unavailable = isTemporalUnavailable(err) || (err instanceof WooshPayError && err.retryable);
       log.error({ err }, 'webhook not delivered; WooshPay will retry');
@@ -143,7 +174,7 @@ export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestH
  * Our payment id travels in the metadata of every object we create. Disputes (created by WooshPay) and
  * objects without it are routed through their PaymentIntent, then its Checkout Session.
  */
-async function routeToPayment(event: Event, wooshpay: WooshPayClient): Promise<string | null> {
+async function routeToPayment(event: Event | EventEnvelope, wooshpay: WooshPayClient): Promise<string | null> {
   const object = event.data.object as { metadata?: Record<string, string> | null; payment_intent?: string | null; object?: string; id?: string };
   const direct = valid(object.metadata?.[PAYMENT_ID_METADATA_KEY]);
   if (direct) return direct;
@@ -155,6 +186,25 @@ async function routeToPayment(event: Event, wooshpay: WooshPayClient): Promise<s
   if (fromIntent) return fromIntent;
   const sessions = await wooshpay.listCheckoutSessions({ payment_intent: intentId, limit: 1 });
   return valid(sessions.data[0]?.metadata?.[PAYMENT_ID_METADATA_KEY]);
+}
+
+/** A parsed event, or the envelope of one whose object we cannot read (with why, for the log). */
+function readEvent(rawBody: Buffer): { event: Event; unreadable: null } | { event: EventEnvelope; unreadable: string } | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = EventSchema.safeParse(json);
+  if (parsed.success) return { event: parsed.data, unreadable: null };
+  const envelope = EventEnvelopeSchema.safeParse(json);
+  return envelope.success ? { event: envelope.data, unreadable: parsed.error.message.slice(0, 500) } : null;
+}
+
+/** What the payment learns from an event it cannot read: that something happened to this object, to reconcile. */
+function unreadableEvent(event: EventEnvelope): ProviderEvent {
+  return { id: event.id, type: event.type, created: event.created, object: 'other', data: { id: event.data.object.id ?? null } };
 }
 
 function valid(id: string | undefined | null): string | null {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
 
 /**
  * All configuration comes from the environment, validated here once. A bad value stops start-up
@@ -58,9 +59,13 @@ export const EnvSchema = z
     NOTIFY_SIGNING_SECRET: z.string().min(16).optional(),
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
-    /** First reconciliation poll while waiting for the transfer, then every RECONCILE_INTERVAL_SECONDS. */
+    /** First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS. */
     RECONCILE_FIRST_SECONDS: positiveInt.default(60),
-    RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
+    RECONCILE_INTERVAL_SECONDS: positiveInt.default(900),
+    /** Money a payment may not keep (late, underpaid, overpaid): held for a person, or refunded. */
+    LATE_FUNDS_POLICY: z.enum(LATE_FUNDS_POLICIES).default('review'),
+    /** Refunds one payment may hold; bounds the record, its history and every payload that carries it. */
+    MAX_REFUNDS_PER_PAYMENT: positiveInt.max(1000).default(100),
 
     METRICS_PORT: port.default(9464),
     /** A workflow bundle built ahead of time (production images); unset: the worker bundles at start. */
@@ -108,6 +113,8 @@ export interface Config {
     retentionDays: number;
     reconcileFirstSeconds: number;
     reconcileIntervalSeconds: number;
+    lateFundsPolicy: LateFundsPolicy;
+    maxRefunds: number;
   };
   metricsPort: number;
   workflowBundlePath: string | undefined;
@@ -160,6 +167,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       retentionDays: e.PAYMENT_RETENTION_DAYS,
       reconcileFirstSeconds: e.RECONCILE_FIRST_SECONDS,
       reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+      lateFundsPolicy: e.LATE_FUNDS_POLICY,
+      maxRefunds: e.MAX_REFUNDS_PER_PAYMENT,
     },
     metricsPort: e.METRICS_PORT,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. An embedded Temporal dev server (unless TEMPORAL_ADDRESS is
- * set), the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), the worker and the API, in one process,
- * stopped in order on SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
+ * set) and the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), both keeping their state in DATA_DIR so a
+ * restart continues where it stopped, the worker and the API, in one process, stopped in order on
+ * SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -10,12 +11,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startApiServer } from '../api/server.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
-import { createSimulator } from '../simulator/index.js';
-import { createWooshPayClient } from '../wooshpay/index.js';
 import { startWorker } from '../worker/run.js';
 import { installRuntime, metricsBindAddress } from '../worker/runtime.js';
+import { tryItLines } from './banner.js';
 import { startDevServer } from './dev-server.js';
-import { registerWebhookEndpoint } from './register-webhook.js';
+import { startEmbeddedSimulator } from './embedded-simulator.js';
 
 const logger = createLogger('start');
 const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -47,19 +47,14 @@ async function main(): Promise<void> {
   const apiHost = config.api.host;
   const publicBaseUrl = config.api.publicBaseUrl ?? `http://${apiHost}:${config.api.port}`;
   if (!config.wooshpay.baseUrl) {
-    // Webhook retries a minute apart instead of an hour; refunds settle a few seconds after they are made.
-    const simulator = createSimulator({ webhookRetryScale: 1 / 60, refundAutoSettleMs: 3_000 });
-    const listening = await simulator.listen(config.simulator.port, '127.0.0.1');
-    stops.unshift({ name: 'simulator', stop: () => listening.close() });
-    env.WOOSHPAY_BASE_URL = listening.url;
-    env.WOOSHPAY_SECRET_KEY = `sk_test_${randomBytes(18).toString('base64url')}`;
-    if (!config.wooshpay.webhookSecrets) {
-      // What an operator does once against WooshPay (`npm run register-webhook`), done for them here.
-      const wooshpay = createWooshPayClient({ baseUrl: listening.url, secretKey: env.WOOSHPAY_SECRET_KEY });
-      const registration = await registerWebhookEndpoint(wooshpay, publicBaseUrl);
-      if (registration.outcome !== 'registered') throw new Error('The fresh simulator already had a webhook endpoint.');
-      env.WOOSHPAY_WEBHOOK_SECRETS = registration.secret;
-    }
+    const simulator = await startEmbeddedSimulator({
+      dataDir: config.dataDir,
+      port: config.simulator.port,
+      publicBaseUrl,
+      registerWebhook: !config.wooshpay.webhookSecrets,
+    });
+    stops.unshift({ name: 'simulator', stop: () => simulator.close() });
+    Object.assign(env, simulator.env);
   }
   env.TEMPORAL_ADDRESS = temporalAddress;
   config = loadConfig(env);
@@ -84,11 +79,7 @@ function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embe
     `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
     `  Metrics      API ${apiUrl}/metrics · worker http://${metricsBindAddress(config)}/metrics`,
     '',
-    'Try:',
-    `  curl -s -X POST ${apiUrl}/v1/payments -H "Authorization: Bearer ${generatedKey ? config.api.apiKeys![0] : '$API_KEY'}" \\`,
-    `       -H "Idempotency-Key: $(date +%s)" -H "Content-Type: application/json" \\`,
-    `       -d '{"amount":1000000,"currency":"IDR","return_url":"https://shop.example/return"}'`,
-    '',
+    ...tryItLines(apiUrl, generatedKey ? config.api.apiKeys![0] : '$API_KEY'),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -10,23 +10,15 @@
  *
  * Run directly (`npm run temporal-cli`) it prints the binary it resolved and where it came from.
  */
-import { execFile, spawn } from 'node:child_process';
+import { access, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { DevServerConfig } from '@temporalio/testing';
-
-const execFileAsync = promisify(execFile);
+import { buildWithGo, cacheRoot, findOnPath, isExecutableFile } from './go-install-cache.js';
 
 /** The newest CLI release whose go.mod has no `replace` directive, so `go install` accepts it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
-
-/** A cold build (module download + compile) took ~160 s on 2 cores; leave plenty of room. */
-const GO_BUILD_TIMEOUT_MS = 20 * 60_000;
-const LOCK_WAIT_TIMEOUT_MS = GO_BUILD_TIMEOUT_MS + 60_000;
 
 export type TemporalCliSource = 'env' | 'path' | 'cache' | 'go-install' | 'sdk-download';
 
@@ -48,8 +40,7 @@ export interface ResolveOptions {
 }
 
 export function cacheDir(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  return path.join(base, 'wooshpay-payments', 'temporal-cli', TEMPORAL_CLI_VERSION);
+  return path.join(cacheRoot(env), 'temporal-cli', TEMPORAL_CLI_VERSION);
 }
 
 export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<ResolvedTemporalCli> {
@@ -80,7 +71,15 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   const go = await findOnPath('go', env.PATH ?? '');
   if (go) {
     const started = Date.now();
-    const built = await buildWithGo(go, dir, env, log);
+    const built = await buildWithGo({
+      go,
+      dir,
+      env,
+      what: 'the temporal CLI',
+      log: (line) => log(`temporal CLI: ${line}`),
+      packages: [{ target: `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`, built: 'temporal', installedAs: 'temporal', probeArgs: ['--version'] }],
+      ready: () => isExecutableFile(cached),
+    });
     if (built === 'built') {
       log(`temporal CLI: ${cached} (built with go install in ${Math.round((Date.now() - started) / 1000)} s)`);
       return existing('go-install', cached);
@@ -101,17 +100,6 @@ function existing(source: TemporalCliSource, file: string): ResolvedTemporalCli 
   return { source, path: file, executable: { type: 'existing-path', path: file } };
 }
 
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return false;
-    await access(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function assertExecutableFile(file: string, variable: string): Promise<void> {
   let info;
   try {
@@ -124,116 +112,6 @@ async function assertExecutableFile(file: string, variable: string): Promise<voi
     await access(file, fsConstants.X_OK);
   } catch {
     throw new TemporalCliError(`${variable}=${file}: not executable (chmod +x it, or point at the \`temporal\` binary).`);
-  }
-}
-
-async function findOnPath(name: string, pathVar: string): Promise<string | undefined> {
-  for (const dir of pathVar.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/**
- * Builds into a private folder and renames the binary into place, under a lock so that a second process
- * waits instead of building again. Returns 'built' when this process built it, 'waited' otherwise.
- */
-async function buildWithGo(
-  go: string,
-  dir: string,
-  env: Record<string, string | undefined>,
-  log: (line: string) => void,
-): Promise<'built' | 'waited'> {
-  await mkdir(dir, { recursive: true });
-  const target = path.join(dir, 'temporal');
-  const lockFile = path.join(dir, '.build.lock');
-  const deadline = Date.now() + LOCK_WAIT_TIMEOUT_MS;
-
-  for (;;) {
-    const lock = await tryLock(lockFile);
-    if (lock) {
-      try {
-        if (await isExecutableFile(target)) return 'waited';
-        await goInstall(go, dir, target, env, log);
-        return 'built';
-      } finally {
-        await rm(lockFile, { force: true });
-      }
-    }
-    if (await isExecutableFile(target)) return 'waited';
-    if (Date.now() > deadline) {
-      throw new TemporalCliError(`Timed out waiting for another process to build the temporal CLI (lock ${lockFile}).`);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/** An exclusive lock file holding our pid; a lock left by a dead process is taken over. */
-async function tryLock(lockFile: string): Promise<boolean> {
-  try {
-    const handle = await open(lockFile, 'wx');
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const holder = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
-      await rm(lockFile, { force: true });
-      return tryLock(lockFile);
-    }
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function goInstall(
-  go: string,
-  dir: string,
-  target: string,
-  env: Record<string, string | undefined>,
-  log: (line: string) => void,
-): Promise<void> {
-  const staging = path.join(dir, `.build-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  log(`temporal CLI: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go install (a few minutes the first time)…`);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-        // Built outside any module of ours; GOFLAGS from the caller could otherwise redirect it.
-        cwd: os.tmpdir(),
-        env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: env.CGO_ENABLED ?? '0' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new TemporalCliError(`go install did not finish within ${GO_BUILD_TIMEOUT_MS / 60_000} minutes.`));
-      }, GO_BUILD_TIMEOUT_MS);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(new TemporalCliError(`Could not run go install: ${err.message}`));
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new TemporalCliError(`go install failed (exit ${code ?? signal}); see its output above.`));
-      });
-    });
-    const built = path.join(staging, 'temporal');
-    await execFileAsync(built, ['--version'], { timeout: 30_000 });
-    await rename(built, target);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
   }
 }
 

@@ -10,7 +10,9 @@ export function createApp(sim: Simulation): Express {
   const app = express();
   app.disable('x-powered-by');
   // §14.8: GET requests may carry a JSON body too, so JSON is read whatever the method.
+  app.use(sim.requests.middleware);
   app.use(express.json({ limit: '1mb' }));
+  app.use(commitBeforeAnswering(sim));
   // The hosted pages sit under /v1 on WooshPay's test host (§12) but need no key: they go first.
   app.use(hostedPageRoutes(sim));
   app.use(controlRoutes(sim));
@@ -25,6 +27,21 @@ export function createApp(sim: Simulation): Express {
     res.status(answer.status).set(answer.headers).json(answer.toEnvelope());
   });
   return app;
+}
+
+/**
+ * Nothing is answered before what the request changed is durable (persistence.ts): every answer leaves
+ * through `res.end`, so the journal is written there, whichever route answered.
+ */
+function commitBeforeAnswering(sim: Simulation) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      sim.commit();
+      return end(...args);
+    }) as Response['end'];
+    next();
+  };
 }
 
 /** Never a crash, never a 500 for bad input: body-parser's 4xx keep their status. */

@@ -6,7 +6,7 @@ export interface StoredResponse {
   body: unknown;
 }
 
-type Entry =
+export type IdempotencyEntry =
   | { state: 'in_flight'; fingerprint: string; createdAt: number }
   | { state: 'done'; fingerprint: string; createdAt: number; response: StoredResponse };
 
@@ -21,33 +21,30 @@ export type IdempotencyOutcome =
  * a concurrent duplicate sees `in_use` rather than creating a second object.
  */
 export class IdempotencyStore {
-  readonly #entries = new Map<string, Entry>();
+  /** The entries live in the store, so they are journaled with the objects they answered for. */
+  constructor(private readonly entries: () => Map<string, IdempotencyEntry>) {}
 
   begin(scope: string, key: string, request: { method: string; path: string; body: unknown }, now = Date.now()): IdempotencyOutcome {
     this.#expire(now);
     const id = `${scope}\u0000${key}`;
     const fingerprint = fingerprintOf(request);
-    const existing = this.#entries.get(id);
+    const existing = this.entries().get(id);
     if (existing) {
       if (existing.fingerprint !== fingerprint) return { kind: 'reused' };
       if (existing.state === 'in_flight') return { kind: 'in_use' };
       return { kind: 'replay', response: existing.response };
     }
-    this.#entries.set(id, { state: 'in_flight', fingerprint, createdAt: now });
+    this.entries().set(id, { state: 'in_flight', fingerprint, createdAt: now });
     return {
       kind: 'execute',
-      complete: (response) => this.#entries.set(id, { state: 'done', fingerprint, createdAt: now, response }),
-      release: () => this.#entries.delete(id),
+      complete: (response) => this.entries().set(id, { state: 'done', fingerprint, createdAt: now, response }),
+      release: () => this.entries().delete(id),
     };
   }
 
-  clear(): void {
-    this.#entries.clear();
-  }
-
   #expire(now: number): void {
-    for (const [id, entry] of this.#entries) {
-      if (entry.state === 'done' && now - entry.createdAt > IDEMPOTENCY_RETENTION_MS) this.#entries.delete(id);
+    for (const [id, entry] of this.entries()) {
+      if (entry.state === 'done' && now - entry.createdAt > IDEMPOTENCY_RETENTION_MS) this.entries().delete(id);
     }
   }
 }

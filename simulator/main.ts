@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const host = process.env.SIMULATOR_HOST ?? '127.0.0.1';
-  const listening = await createSimulator().listen(port, host);
+  // Set: the simulator keeps its objects there and starts from them (a restart forgets nothing).
+  const dataDir = process.env.SIMULATOR_DATA_DIR || undefined;
+  const listening = await createSimulator({ dataDir }).listen(port, host);
   console.log(`WooshPay simulator listening on ${listening.url} (any sk_test_ key; controls under /_sim)`);
 
   const stop = (signal: NodeJS.Signals): void => {

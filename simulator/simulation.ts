@@ -1,11 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { TIMESTAMP_UNIT_MS } from '../wooshpay/assumptions.js';
-import type { EventType, KnownEvent } from '../wooshpay/schemas.js';
+import type { EventType, KnownEvent } from '../wooshpay/events.js';
 import { Faults } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
+import { RequestLog } from './request-log.js';
 import { newId } from './ids.js';
+import { Persistence } from './persistence.js';
 import { DEFAULT_SETTINGS, type SimulatorSettings } from './settings.js';
-import { Store } from './store.js';
+import { markChanged, Store } from './store.js';
 import { Timers } from './timers.js';
 import { WebhookDispatcher } from './webhooks.js';
 
@@ -26,19 +28,25 @@ export type EventObjectOf<T extends EventType> = EventOf<T>['data']['object'];
 export class Simulation {
   readonly settings: SimulatorSettings;
   readonly faults = new Faults();
-  readonly idempotency = new IdempotencyStore();
+  readonly idempotency = new IdempotencyStore(() => this.store.idempotency);
+  readonly requests = new RequestLog();
   readonly timers: Timers;
   readonly webhooks: WebhookDispatcher;
   store = new Store();
+  /** Set when the objects live in a directory (`dataDir`); in memory only otherwise. */
+  readonly persistence: Persistence | null;
   /** Set by `listen`; the default base for hosted-page URLs. */
   listenUrl: string | null = null;
 
   constructor(
     private readonly initialSettings: SimulatorSettings,
     readonly log: (message: string, error?: unknown) => void,
+    dataDir: string | null = null,
   ) {
     this.settings = { ...initialSettings };
-    this.timers = new Timers((error) => log('simulator timer failed', error));
+    this.persistence = dataDir === null ? null : new Persistence(dataDir, log);
+    // What a timer changes (an expiry, a settled refund, a delivery done) is journaled as soon as it ran.
+    this.timers = new Timers((error) => log('simulator timer failed', error), () => this.commit());
     this.webhooks = new WebhookDispatcher({
       store: () => this.store,
       settings: this.settings,
@@ -84,28 +92,37 @@ export class Simulation {
     return event;
   }
 
-  /** Back to a fresh account with the settings it was created with. */
+  /** Makes the changes so far durable (no-op in memory). Runs before every answer and after every timer. */
+  commit(): void {
+    this.persistence?.commit();
+  }
+
+  /** Back to a fresh account with the settings it was created with (its directory emptied too). */
   reset(): void {
     this.timers.clear();
     this.webhooks.reset();
     this.faults.clear();
-    this.idempotency.clear();
+    this.requests.clear();
     this.store = new Store();
+    this.persistence?.track(this.store);
+    this.persistence?.compact(this.store);
     Object.assign(this.settings, this.initialSettings);
   }
 
-  /** Stops timers and deliveries without forgetting state (for `close`). */
+  /** Stops timers and deliveries without forgetting state (for `close`), folding the journal into a snapshot. */
   stop(): void {
     this.timers.clear();
     this.webhooks.reset();
+    this.persistence?.compact(this.store);
   }
 }
 
 export function createSimulation(
   options: Partial<SimulatorSettings>,
   log: (message: string, error?: unknown) => void,
+  dataDir: string | null = null,
 ): Simulation {
-  return new Simulation({ ...DEFAULT_SETTINGS, ...options }, log);
+  return new Simulation({ ...DEFAULT_SETTINGS, ...options }, log, dataDir);
 }
 
 /**
@@ -118,5 +135,6 @@ export function applyChanges<T extends object>(target: T, changes: Partial<T>): 
     if (!isDeepStrictEqual(target[key], changes[key])) previous[key] = structuredClone(target[key]);
   }
   Object.assign(target, changes);
+  markChanged(target);
   return previous;
 }

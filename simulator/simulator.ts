@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { SettingsUpdateSchema, type SimulatorOptions, type SimulatorSettings } from './settings.js';
+import { resumeAfterRestart } from './recovery.js';
 import { createSimulation } from './simulation.js';
 
 export interface ListeningSimulator {
@@ -23,11 +24,21 @@ export interface Simulator {
 export interface CreateSimulatorOptions extends SimulatorOptions {
   /** Where unexpected failures are reported; console.error by default. */
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Keeps every object (and idempotency record, and delivery still owed) in this directory, and starts
+   * from what it holds; in memory only when not given.
+   */
+  dataDir?: string | undefined;
 }
 
-/** A stateful WooshPay test mode in memory (design.md, "Simulator contract"). */
-export function createSimulator({ log = defaultLog, ...options }: CreateSimulatorOptions = {}): Simulator {
-  const sim = createSimulation(SettingsUpdateSchema.parse(options), log);
+/** A stateful WooshPay test mode, in memory or in a directory (docs/design.md "Simulator contract"). */
+export function createSimulator({ log = defaultLog, dataDir, ...options }: CreateSimulatorOptions = {}): Simulator {
+  const sim = createSimulation(SettingsUpdateSchema.parse(options), log, dataDir ?? null);
+  if (sim.persistence) {
+    sim.persistence.load(sim.store);
+    resumeAfterRestart(sim);
+    sim.persistence.compact(sim.store);
+  }
   const app = createApp(sim);
 
   async function listen(port = 0, host = '127.0.0.1'): Promise<ListeningSimulator> {

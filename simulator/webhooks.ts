@@ -3,7 +3,7 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WEBHOOK_RETRY_SCHEDULE_MS,
 } from '../wooshpay/assumptions.js';
-import type { Event } from '../wooshpay/schemas.js';
+import type { Event } from '../wooshpay/events.js';
 import { signWebhookPayload } from '../wooshpay/signature.js';
 import type { Faults } from './faults.js';
 import type { SimulatorSettings } from './settings.js';
@@ -63,6 +63,16 @@ export class WebhookDispatcher {
     this.log.length = 0;
   }
 
+  /** After a restart: every delivery still owed is attempted again, counting on from where it was. */
+  resume(): void {
+    for (const pending of this.deps.store().pendingDeliveries.values()) {
+      const event = this.deps.store().events.get(pending.event_id);
+      if (!event) continue;
+      const body = JSON.stringify(event);
+      this.deps.timers.schedule(0, () => this.#attempt(event, pending.endpoint_id, body, pending.attempt));
+    }
+  }
+
   #route(event: Event, endpointId: string, url: string): void {
     const target = { eventType: event.type };
     if (this.deps.faults.take('webhook_drop', target)) {
@@ -70,6 +80,7 @@ export class WebhookDispatcher {
       this.#record({ event, endpointId, url, attempt: 1, outcome: 'dropped', status: null, error: 'dropped by fault', started: now, next: null });
       return;
     }
+    this.#owe(event.id, endpointId, 1);
     // Serialised once: every copy and every retry signs and sends the very same bytes.
     const body = JSON.stringify(event);
     const copies = this.deps.faults.take('webhook_duplicate', target)?.copies ?? 1;
@@ -97,7 +108,7 @@ export class WebhookDispatcher {
 
   async #attempt(event: Event, endpointId: string, body: string, attempt: number): Promise<void> {
     const endpoint = this.deps.store().webhookEndpoints.get(endpointId);
-    if (!endpoint) return; // deleted since: WooshPay stops delivering to it
+    if (!endpoint) return this.#owe(event.id, endpointId, null); // deleted since: WooshPay stops delivering to it
     const generation = this.#generation.signal;
     const started = Date.now();
     const { webhookTimeoutMs, webhookRetryScale } = this.deps.settings;
@@ -127,7 +138,16 @@ export class WebhookDispatcher {
     const delay = outcome === 'failed' && attempt < WEBHOOK_MAX_ATTEMPTS ? WEBHOOK_RETRY_SCHEDULE_MS[attempt - 1] : undefined;
     const next = delay === undefined ? null : delay * webhookRetryScale;
     this.#record({ event, endpointId, url: endpoint.url, attempt, outcome, status, error, started, next });
+    this.#owe(event.id, endpointId, next === null ? null : attempt + 1);
     if (next !== null) this.deps.timers.schedule(next, () => this.#attempt(event, endpointId, body, attempt + 1));
+  }
+
+  /** Records the delivery still owed (its next attempt), or that none is (`null`): what a restart resumes. */
+  #owe(eventId: string, endpointId: string, attempt: number | null): void {
+    const pending = this.deps.store().pendingDeliveries;
+    const key = `${eventId} ${endpointId}`;
+    if (attempt === null) pending.delete(key);
+    else pending.set(key, { event_id: eventId, endpoint_id: endpointId, attempt });
   }
 
   #record(entry: {

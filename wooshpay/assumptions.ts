@@ -1,5 +1,5 @@
 // What we act on where the WooshPay documentation is silent or contradicts itself.
-// Each constant cites its item in ../shared/wooshpay-api.md §14 (or the section it refines), so a
+// Each constant cites its item in docs/wooshpay-api.md §14 (or the section it refines), so a
 // check against live test mode changes one line here instead of literals scattered through the code.
 
 const SECOND_MS = 1_000;
@@ -207,3 +207,28 @@ export const BANK_TRANSFER_REDIRECT_PATH = '/v1/receives/c12/pay/:id';
 
 /** §4 and §14.21: hosted Checkout URLs carry `cs_test_` where the id has `cs_`. */
 export const CHECKOUT_PAGE_PATH = '/pay/:token';
+
+/**
+ * §14.23: partial funding. A bank transfer below what is still due leaves the intent waiting for the
+ * rest: it stays `requires_action` with `amount_received` raised to the total so far, and WooshPay sends
+ * this event. Reaching (or passing) `amount` makes it `succeeded`, with `amount_received` above `amount`
+ * for an overpayment. Until money lands `amount_received` is 0.
+ */
+export const PARTIAL_FUNDING = {
+  status: 'requires_action',
+  eventType: 'payment_intent.partially_funded',
+} as const;
+
+/**
+ * §14.24: a late transfer. Money sent to a virtual account after its intent was cancelled (expired)
+ * still lands: the intent stays `canceled`, its `amount_received` rises, and WooshPay sends the partial
+ * funding event. Received money on a `canceled` or `succeeded` intent can be refunded up to
+ * `amount_received`, so late or excess money can be returned.
+ */
+export const LATE_TRANSFER = {
+  status: 'canceled',
+  eventType: PARTIAL_FUNDING.eventType,
+} as const;
+
+/** §14.23 and §14.24: intent statuses whose received money may be refunded (the payment is settled either way). */
+export const REFUNDABLE_INTENT_STATUSES = ['succeeded', LATE_TRANSFER.status] as const;

@@ -1,7 +1,8 @@
 import ky from 'ky';
 import type { z } from 'zod';
 import { ERROR_CODES, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER } from './assumptions.js';
-import { WooshPayError, errorFromResponse } from './errors.js';
+import { WooshPayError, errorFromResponse, uncertainOutcome, type HttpMethod } from './errors.js';
+import { EventSchema } from './events.js';
 import { describeInvalidParams } from './params.js';
 import { PATHS, fillPath } from './paths.js';
 import {
@@ -15,7 +16,6 @@ import {
   CreateWebhookEndpointParamsSchema,
   DeletedWebhookEndpointSchema,
   DisputeSchema,
-  EventSchema,
   LineItemSchema,
   ListChargesParamsSchema,
   ListCheckoutSessionsParamsSchema,
@@ -98,7 +98,7 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
   });
 
   interface Call<S extends z.ZodType> {
-    method: 'get' | 'post' | 'delete';
+    method: HttpMethod;
     /** A PATHS template; `:id` is filled from `id`. */
     path: string;
     id?: string;
@@ -119,7 +119,7 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
           message: `${IDEMPOTENCY_HEADER} is required on every POST (${path})`,
           type: 'invalid_request_error',
           code: ERROR_CODES.idempotencyKeyMissing,
-          retryable: false,
+          kind: 'rejected',
         });
       }
       headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
@@ -144,21 +144,22 @@ export function createWooshPayClient({ baseUrl, secretKey, timeoutMs = 15_000, f
       responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
-      throw transportError(error, path, deadline, options.signal);
+      throw transportError(error, { method, path }, deadline, options.signal);
     }
 
     const requestId = responseHeaders.get(REQUEST_ID_HEADER) ?? undefined;
     if (status < 200 || status >= 300) {
-      throw errorFromResponse({ status, body: text, retryAfter: responseHeaders.get('Retry-After'), requestId });
+      throw errorFromResponse({ status, method, body: text, retryAfter: responseHeaders.get('Retry-After'), requestId });
     }
     const parsed = schema.safeParse(parseJson(text));
     if (!parsed.success) {
+      // WooshPay said yes (a change it answered 2xx for is made) in a shape we cannot read: not a refusal.
       throw new WooshPayError({
         message: `WooshPay ${method.toUpperCase()} ${path} answered a shape we do not recognise: ${parsed.error.message}`,
         status,
         type: 'api_error',
         code: ERROR_CODES.invalidResponse,
-        retryable: false,
+        kind: 'ambiguous',
         requestId,
         cause: parsed.error,
       });
@@ -239,7 +240,7 @@ function resolvePath(template: string, id: string | undefined): string {
       type: 'invalid_request_error',
       code: ERROR_CODES.parameterMissing,
       param: 'id',
-      retryable: false,
+      kind: 'rejected',
     });
   }
   return fillPath(template, { id });
@@ -255,7 +256,7 @@ function validParams<S extends z.ZodType>(schema: S, params: unknown): z.output<
     type: 'invalid_request_error',
     code,
     param,
-    retryable: false,
+    kind: 'rejected',
     cause: parsed.error,
   });
 }
@@ -283,23 +284,37 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** No HTTP response: our deadline, the caller's abort, or the network. */
-function transportError(error: unknown, path: string, deadline: AbortSignal, callerSignal?: AbortSignal): WooshPayError {
+/** Failures at these stages never sent the request: nothing can have changed at WooshPay. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * No HTTP response: the caller's abort (its reason kept as the cause, so a Temporal cancellation stays
+ * one), our deadline, or the network. Past the connection, a change may have been made.
+ */
+function transportError(
+  error: unknown,
+  call: { method: HttpMethod; path: string },
+  deadline: AbortSignal,
+  callerSignal?: AbortSignal,
+): WooshPayError {
+  const { method, path } = call;
+  if (callerSignal?.aborted) {
+    return new WooshPayError({
+      message: `WooshPay call ${path} was aborted by its caller`,
+      type: 'api_connection_error',
+      code: ERROR_CODES.aborted,
+      kind: 'aborted',
+      cause: callerSignal.reason ?? error,
+    });
+  }
   if (deadline.aborted) {
     return new WooshPayError({
       message: `WooshPay call ${path} timed out`,
       type: 'api_connection_error',
       code: ERROR_CODES.timeout,
-      retryable: true,
-      cause: error,
-    });
-  }
-  if (callerSignal?.aborted) {
-    return new WooshPayError({
-      message: `WooshPay call ${path} was aborted`,
-      type: 'api_connection_error',
-      code: ERROR_CODES.aborted,
-      retryable: false,
+      kind: uncertainOutcome(method),
       cause: error,
     });
   }
@@ -308,9 +323,15 @@ function transportError(error: unknown, path: string, deadline: AbortSignal, cal
     message: `WooshPay call ${path} failed without a response: ${detail}`,
     type: 'api_connection_error',
     code: ERROR_CODES.networkError,
-    retryable: true,
+    kind: NOT_SENT_CODES.has(causeCode(error) ?? '') ? 'unavailable' : uncertainOutcome(method),
     cause: error,
   });
+}
+
+/** Duck-typed: fetch's errors may come from another realm (a test runner's VM context), failing `instanceof`. */
+function causeCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function causeMessage(error: Error): string {

@@ -1,6 +1,7 @@
 export * from './assumptions.js';
 export * from './amounts.js';
 export * from './client.js';
+export * from './events.js';
 export * from './errors.js';
 export * from './next-action.js';
 export * from './paths.js';

@@ -4,7 +4,7 @@ import type { PaymentIntent } from './schemas.js';
  * Where to send the shopper (§3.6): `next_action[next_action.type].url`, or else any
  * `*_handle_redirect.url` (DANA's `type` is `redirect_to_url` while its key is `dana_handle_redirect`).
  */
-export function redirectUrlOf(pi: PaymentIntent): string | null {
+export function redirectUrlOf(pi: Pick<PaymentIntent, 'next_action'>): string | null {
   const action = pi.next_action;
   if (!action) return null;
   const byType = urlIn(action[action.type]);

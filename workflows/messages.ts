@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { DISPUTE_STATUSES } from '../wooshpay/assumptions.js';
 import type { RefundReason } from '../wooshpay/enums.js';
+import type { PaymentWorkflowInput } from './payment/run.js';
 
 export const PAYMENT_STATUSES = [
   'processing',
@@ -68,10 +69,33 @@ export interface PaymentSettings {
   disputeReminderLeadMs: number;
   /** Continue-as-new after this many history events even if the server has not suggested it (tests). */
   continueAsNewAfterEvents?: number;
+  /** What happens to money that needs a person: held for `review`, or returned by `refund`. */
+  lateFundsPolicy: LateFundsPolicy;
+  /** Refunds a payment may hold; bounds the record, the history and every payload that carries them. */
+  maxRefunds: number;
   /** Default merchant notification endpoint when the payment has none. */
   defaultNotifyUrl?: string;
   /** Backoff of merchant notification delivery (defaults: 5 s growing to 1 h, for three days). */
   notificationRetry?: NotificationRetry;
+}
+
+export const LATE_FUNDS_POLICIES = ['review', 'refund'] as const;
+export type LateFundsPolicy = (typeof LATE_FUNDS_POLICIES)[number];
+
+export const REVIEW_REASONS = ['paid_after_expiry', 'underpaid', 'overpaid', 'over_committed'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
+
+/** Money that needs a person: funds we hold but should not keep, or money out beyond what was received. */
+export interface PaymentReview {
+  reason: ReviewReason;
+  /** The money concerned: what arrived late, the underpayment received, the excess, or the over-commitment. */
+  amount: number;
+  currency: 'IDR';
+  /** What the service does about it: hold for a person, or return it through the refund ledger. */
+  policy: LateFundsPolicy;
+  /** How much of `amount` is on its way back through refunds (policy `refund`). */
+  amount_returned: number;
+  created: number;
 }
 
 export interface NotificationRetry {
@@ -129,12 +153,18 @@ export interface PaymentRecord {
   payment_intent: string | null;
   checkout_session: string | null;
   expires_at: number;
+  /** What WooshPay reports as received for the intent, late transfers included. */
+  amount_received: number;
+  /** What the shopper still has to transfer while the window is open; 0 once paid or ended. */
+  amount_due: number;
   amount_refunded: number;
   amount_refund_pending: number;
   amount_disputed: number;
   amount_lost: number;
   refunds: RefundRecord[];
   dispute: DisputeRecord | null;
+  /** Money that needs a person (late, underpaid, overpaid, over-committed); null when all is in order. */
+  review: PaymentReview | null;
   description: string | null;
   merchant_order_id: string | null;
   metadata: Record<string, string>;
@@ -166,6 +196,8 @@ export interface ProviderIntentState {
   id: string;
   status: string;
   amount: number;
+  /** Total received, when WooshPay reports it (docs/wooshpay-api.md §14.23); null when it does not. */
+  amount_received?: number | null;
   failure: { code: string; message: string } | null;
   cancellation_reason: string | null;
   /** The session's state when the intent belongs to a Checkout Session. */
@@ -212,6 +244,7 @@ export const PaymentErrorType = {
   RefundNotSupported: 'RefundNotSupported',
   InvalidAmount: 'InvalidAmount',
   NoOpenDispute: 'NoOpenDispute',
+  RefundLimitReached: 'RefundLimitReached',
 } as const;
 export type PaymentErrorType = (typeof PaymentErrorType)[keyof typeof PaymentErrorType];
 
@@ -223,6 +256,8 @@ export interface PaymentIntake {
 }
 
 // Messages
+/** What a closed payment needs to be opened again (a late transfer): its input and its carried state. */
+export const getContinuationQuery = defineQuery<PaymentWorkflowInput>('getContinuation');
 /** Returns the payment once the WooshPay object exists (redirect URL ready), or fails with the reason. */
 export const createPaymentUpdate = defineUpdate<PaymentIntake, []>('createPayment');
 export const getIntakeQuery = defineQuery<PaymentIntake>('getIntake');

@@ -1,23 +1,20 @@
 /**
- * Pure rules of a payment's state: how WooshPay's view of an intent, a refund or a dispute moves our record,
- * and the money ledger. No Temporal APIs here, so these rules are unit-tested directly and the workflow
- * stays about orchestration.
+ * Pure rules of a payment's state: how WooshPay's view of the intent moves our record, what money was received,
+ * and what needs a person (review). The ledger of refunds and chargebacks is in payment-ledger.ts. No Temporal
+ * APIs here, so these rules are unit- and property-tested directly and the workflow stays about orchestration.
  *
- * The ledger invariant, in every path: amount_refunded + amount_refund_pending + amount_lost ≤ amount.
+ * Funding counts (docs/wooshpay-api.md §14.23, §14.24): a payment is paid only when what WooshPay received
+ * reaches the amount. Money on a payment that was never paid in full, or beyond its amount, is recorded as
+ * `amount_received` and flagged in `review`, never ignored.
  */
 import { AUTO_CANCELLATION_REASON, CHECKOUT_EXPIRY_CANCELLATION_REASON } from '../wooshpay/assumptions.js';
 import {
   CLOSED_DISPUTE_STATUSES,
-  DISPUTE_STATUSES,
-  type DisputeRecord,
-  type DisputeStatus,
   type PaymentRecord,
   type PaymentRequest,
   type PaymentStatus,
-  type ProviderDisputeState,
   type ProviderIntentState,
-  type ProviderRefundState,
-  type RefundRecord,
+  type ReviewReason,
 } from './messages.js';
 
 export type MerchantEventType =
@@ -25,6 +22,7 @@ export type MerchantEventType =
   | 'payment.expired'
   | 'payment.canceled'
   | 'payment.failed'
+  | 'payment.requires_review'
   | 'refund.succeeded'
   | 'refund.failed'
   | 'dispute.created'
@@ -50,12 +48,15 @@ export function initialRecord(request: PaymentRequest): PaymentRecord {
     payment_intent: null,
     checkout_session: null,
     expires_at: request.expiresAt,
+    amount_received: 0,
+    amount_due: request.amount,
     amount_refunded: 0,
     amount_refund_pending: 0,
     amount_disputed: 0,
     amount_lost: 0,
     refunds: [],
     dispute: null,
+    review: null,
     description: request.description ?? null,
     merchant_order_id: request.merchantOrderId ?? null,
     metadata: request.metadata,
@@ -79,12 +80,7 @@ export function hasOpenDispute(record: PaymentRecord): boolean {
   return record.dispute !== null && !CLOSED_DISPUTE_STATUSES.includes(record.dispute.status);
 }
 
-/** What can still be refunded: the amount less what is refunded, reserved for pending refunds, or lost. */
-export function refundableAmount(record: PaymentRecord): number {
-  return record.amount - record.amount_refunded - record.amount_refund_pending - record.amount_lost;
-}
-
-function event(record: PaymentRecord, type: MerchantEventType, subject = record.id): MerchantEvent {
+export function event(record: PaymentRecord, type: MerchantEventType, subject = record.id): MerchantEvent {
   return { id: `${subject}.${type}`, type };
 }
 
@@ -97,18 +93,53 @@ export function paidStatus(record: PaymentRecord): PaymentStatus {
   return 'succeeded';
 }
 
+/**
+ * Flags money for a person. The policy is `review` here; the workflow decides whether it returns the money
+ * (LATE_FUNDS_POLICY). A changed amount is a new notification: the merchant hears of each step.
+ */
+export function flagReview(record: PaymentRecord, reason: ReviewReason, amount: number, now: number): MerchantEvent[] {
+  const current = record.review;
+  if (current?.reason === reason && current.amount === amount) return [];
+  record.review = {
+    reason,
+    amount,
+    currency: record.currency,
+    policy: current?.reason === reason ? current.policy : 'review',
+    amount_returned: current?.reason === reason ? current.amount_returned : 0,
+    created: current?.created ?? now,
+  };
+  return [{ id: `${record.id}.payment.requires_review.${reason}.${amount}`, type: 'payment.requires_review' }];
+}
+
+/** Notes what WooshPay reports as received; money beyond what the payment may keep is flagged. */
+function noteReceived(record: PaymentRecord, received: number, now: number): MerchantEvent[] {
+  if (received <= record.amount_received) return [];
+  record.amount_received = received;
+  if (isAwaitingTransfer(record)) {
+    record.amount_due = Math.max(record.amount - received, 0);
+    return [];
+  }
+  if (isPaid(record)) return received > record.amount ? flagReview(record, 'overpaid', received - record.amount, now) : [];
+  // Ended unpaid (expired, canceled, failed): none of it is ours to keep.
+  return flagReview(record, record.review?.reason === 'underpaid' ? 'underpaid' : 'paid_after_expiry', received, now);
+}
+
 function markPaid(record: PaymentRecord, now: number): MerchantEvent[] {
   if (isPaid(record)) return [];
   record.paid_at = now;
   record.failure = null;
   record.closed_at = null;
+  record.amount_due = 0;
   record.status = paidStatus(record);
   return [event(record, 'payment.succeeded')];
 }
 
 export type UnpaidEnding = 'expired' | 'canceled' | 'failed';
 
-/** Ends an unpaid payment; a paid one is never ended this way (money that arrived is never lost). */
+/**
+ * Ends an unpaid payment; a paid one is never ended this way. Money that did arrive (an underpayment) is
+ * flagged, so it is returned or looked at, never kept silently.
+ */
 export function endUnpaid(
   record: PaymentRecord,
   ending: UnpaidEnding,
@@ -118,41 +149,57 @@ export function endUnpaid(
   if (isPaid(record) || !isAwaitingTransfer(record)) return [];
   record.status = ending;
   record.closed_at = now;
+  record.amount_due = 0;
   if (failure) record.failure = failure;
-  return [event(record, `payment.${ending}`)];
+  const events = [event(record, `payment.${ending}`)];
+  if (record.amount_received > 0) {
+    const reason = record.amount_received < record.amount ? 'underpaid' : 'paid_after_expiry';
+    events.push(...flagReview(record, reason, record.amount_received, now));
+  }
+  return events;
 }
 
 /**
- * Applies WooshPay's current view of the intent. `succeeded` wins over anything we believed: if the
- * shopper's transfer landed, the payment is paid even when we were about to expire it.
+ * Applies WooshPay's current view of the intent. Funds that reach the amount win over anything we believed: if
+ * the shopper's transfer landed, the payment is paid even when we were about to expire it. Less than the amount
+ * is never `succeeded`.
  */
 export function applyIntentState(
   record: PaymentRecord,
   intent: ProviderIntentState,
   now: number,
-  /** How we were ending the payment when WooshPay reports the intent canceled (our own cancel's echo). */
+  /** How we were ending the payment when WooshPay reports the intent closed (our own cancel's echo). */
   intendedEnding?: UnpaidEnding,
 ): MerchantEvent[] {
   if (record.payment_intent && intent.id !== record.payment_intent) return [];
+  const received = intent.amount_received ?? (intent.status === 'succeeded' ? intent.amount : 0);
+  // Once paid or ended, only money moves the record: a stale event must not rewrite WooshPay's last status.
+  if (!isAwaitingTransfer(record)) return noteReceived(record, received, now);
   record.provider_status = intent.status;
   switch (intent.status) {
-    case 'succeeded':
-      return markPaid(record, now);
+    case 'succeeded': {
+      if (received >= record.amount) return [...markPaid(record, now), ...noteReceived(record, received, now)];
+      // WooshPay closed the intent short of the amount: no more can arrive on it.
+      const events = noteReceived(record, received, now);
+      return intendedEnding ? [...events, ...endUnpaid(record, intendedEnding, now)] : events;
+    }
     case 'canceled': {
-      if (intendedEnding) return endUnpaid(record, intendedEnding, now);
+      const events = noteReceived(record, received, now);
+      if (intendedEnding) return [...events, ...endUnpaid(record, intendedEnding, now)];
       const timedOut =
         intent.checkout_session_status === 'expired' ||
         intent.cancellation_reason === AUTO_CANCELLATION_REASON ||
         intent.cancellation_reason === CHECKOUT_EXPIRY_CANCELLATION_REASON;
-      return endUnpaid(record, timedOut ? 'expired' : 'canceled', now);
+      return [...events, ...endUnpaid(record, timedOut ? 'expired' : 'canceled', now)];
     }
     case 'requires_payment_method':
       // For a bank transfer a failed attempt leaves the intent without a method: the transfer failed. The
       // payment ends `failed` only through the cancel gate (see transferFailed), so no late transfer lands on it.
       if (intent.failure) record.failure = intent.failure;
-      return [];
+      return noteReceived(record, received, now);
     default:
-      return [];
+      // requires_action (partially funded, or nothing yet) and processing (a transfer clearing).
+      return noteReceived(record, received, now);
   }
 }
 
@@ -161,140 +208,9 @@ export function transferFailed(record: PaymentRecord): boolean {
   return isAwaitingTransfer(record) && record.provider_status === 'requires_payment_method' && record.failure !== null;
 }
 
-/** Reserves a refund: the amount counts as pending at once, so concurrent refunds see it. */
-export function reserveRefund(record: PaymentRecord, refund: RefundRecord): void {
-  record.refunds.push(refund);
-  record.amount_refund_pending += refund.amount;
-  record.status = paidStatus(record);
-}
-
-function settleRefund(
-  record: PaymentRecord,
-  refund: RefundRecord,
-  status: 'succeeded' | 'failed',
-  failureReason: string | null,
-): MerchantEvent[] {
-  if (refund.status !== 'pending') return [];
-  refund.status = status;
-  record.amount_refund_pending -= refund.amount;
-  if (status === 'succeeded') {
-    record.amount_refunded += refund.amount;
-  } else {
-    refund.failure_reason = failureReason ?? 'unknown';
-  }
-  record.status = paidStatus(record);
-  return [event(record, status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', refund.id)];
-}
-
-export function failRefund(record: PaymentRecord, refundId: string, reason: string): MerchantEvent[] {
-  const refund = record.refunds.find((r) => r.id === refundId);
-  return refund ? settleRefund(record, refund, 'failed', reason) : [];
-}
-
-/**
- * Applies WooshPay's view of a refund, found by our id (sent in its metadata) or by WooshPay's id. A refund
- * made outside this service (e.g. WooshPay's dashboard) is recorded too, so the ledger stays true.
- */
-export function applyRefundState(record: PaymentRecord, provider: ProviderRefundState, now: number): MerchantEvent[] {
-  let refund =
-    record.refunds.find((r) => provider.refund_id !== null && r.id === provider.refund_id) ??
-    record.refunds.find((r) => r.provider_refund === provider.id);
-  if (!refund) {
-    if (provider.status === 'failed' || provider.status === 'canceled') return [];
-    const amount = Math.min(provider.amount, Math.max(refundableAmount(record), 0));
-    if (amount <= 0) return [];
-    refund = {
-      id: `ext_${provider.id}`,
-      object: 'refund',
-      payment: record.id,
-      amount,
-      currency: record.currency,
-      status: 'pending',
-      reason: null,
-      provider_refund: provider.id,
-      failure_reason: null,
-      metadata: {},
-      created: now,
-    };
-    reserveRefund(record, refund);
-  }
-  refund.provider_refund ??= provider.id;
-  switch (provider.status) {
-    case 'succeeded':
-      return settleRefund(record, refund, 'succeeded', null);
-    case 'failed':
-    case 'canceled':
-      return settleRefund(record, refund, 'failed', provider.failure_reason ?? provider.status);
-    default:
-      return [];
-  }
-}
-
-function toDisputeStatus(status: string): DisputeStatus {
-  return (DISPUTE_STATUSES as readonly string[]).includes(status) ? (status as DisputeStatus) : 'needs_response';
-}
-
-/**
- * Applies a dispute event. While open the payment is `disputed` (refunds refused); won returns it to its
- * ledger status; lost counts the disputed amount as lost, capped by what is left so the invariant holds.
- */
-export function applyDisputeState(
-  record: PaymentRecord,
-  provider: ProviderDisputeState,
-  eventType: string,
-): MerchantEvent[] {
-  const emitted: MerchantEvent[] = [];
-  let dispute: DisputeRecord | null = record.dispute;
-  if (dispute && dispute.id !== provider.id) {
-    // A payment carries one chargeback at a time; a second one for another id is kept as the current one
-    // only once the first is closed.
-    if (hasOpenDispute(record)) return [];
-    dispute = null;
-  }
-  if (!dispute) {
-    dispute = {
-      id: provider.id,
-      amount: provider.amount,
-      currency: provider.currency,
-      reason: provider.reason,
-      status: toDisputeStatus(provider.status),
-      evidence_due_by: provider.evidence_due_by,
-      evidence_submitted: provider.has_evidence,
-      past_due: false,
-      funds_withdrawn: false,
-      funds_reinstated: false,
-      created: provider.created,
-    };
-    record.dispute = dispute;
-    record.amount_disputed = provider.amount;
-    emitted.push(event(record, 'dispute.created', dispute.id));
-  }
-  if (CLOSED_DISPUTE_STATUSES.includes(dispute.status)) {
-    // Closed is final: a late `updated` must not reopen it.
-    return emitted;
-  }
-  dispute.status = toDisputeStatus(provider.status);
-  dispute.amount = provider.amount;
-  dispute.reason = provider.reason ?? dispute.reason;
-  dispute.evidence_due_by = provider.evidence_due_by ?? dispute.evidence_due_by;
-  dispute.evidence_submitted ||= provider.has_evidence;
-  record.amount_disputed = provider.amount;
-  if (eventType === 'charge.dispute.funds_withdrawn') dispute.funds_withdrawn = true;
-  if (eventType === 'charge.dispute.funds_reinstated') dispute.funds_reinstated = true;
-
-  if (CLOSED_DISPUTE_STATUSES.includes(dispute.status)) {
-    if (dispute.status === 'lost') {
-      record.amount_lost = Math.min(dispute.amount, Math.max(record.amount - record.amount_refunded - record.amount_refund_pending, 0));
-    }
-    emitted.push(event(record, 'dispute.closed', dispute.id));
-  }
-  record.status = paidStatus(record);
-  return emitted;
-}
-
-/** Marks the evidence deadline passed; returns true the first time. */
-export function markDisputePastDue(record: PaymentRecord): boolean {
-  if (!record.dispute || !hasOpenDispute(record) || record.dispute.past_due) return false;
-  record.dispute.past_due = true;
-  return true;
+/** Money the service returns under LATE_FUNDS_POLICY=refund: what it holds but may not keep. */
+export function moneyToReturn(record: PaymentRecord): number {
+  const review = record.review;
+  if (!review || review.policy !== 'refund' || review.reason === 'over_committed') return 0;
+  return Math.max(review.amount - review.amount_returned, 0);
 }

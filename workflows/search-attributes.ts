@@ -11,6 +11,8 @@ export const WooshPayIntentId = defineSearchAttributeKey('WooshPayIntentId', Sea
 export const DisputeStatus = defineSearchAttributeKey('DisputeStatus', SearchAttributeType.KEYWORD);
 export const PaymentAmount = defineSearchAttributeKey('PaymentAmount', SearchAttributeType.INT);
 export const RefundedAmount = defineSearchAttributeKey('RefundedAmount', SearchAttributeType.INT);
+/** Why the payment's money needs a person (`paid_after_expiry`, `underpaid`, `overpaid`, `over_committed`). */
+export const PaymentReview = defineSearchAttributeKey('PaymentReview', SearchAttributeType.KEYWORD);
 
 /** Registered on every server we run against: `npm start`, the test harness, the compose stack. */
 export const PAYMENT_SEARCH_ATTRIBUTES = [
@@ -21,4 +23,5 @@ export const PAYMENT_SEARCH_ATTRIBUTES = [
   DisputeStatus,
   PaymentAmount,
   RefundedAmount,
+  PaymentReview,
 ] as const;

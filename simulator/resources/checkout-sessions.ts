@@ -3,6 +3,7 @@ import {
   CHECKOUT_EXPIRY_CANCELLATION_REASON,
   CHECKOUT_PAGE_PATH,
   ERROR_CODES,
+  TIMESTAMP_UNIT_MS,
 } from '../../wooshpay/assumptions.js';
 import { fillPath, PATHS } from '../../wooshpay/paths.js';
 import type {
@@ -119,11 +120,16 @@ export function createCheckoutSession(sim: Simulation, params: CreateParams, ori
   sim.store.checkoutSessions.set(id, session);
   sim.store.lineItems.set(id, lineItems);
   sim.store.sessionOfIntent.set(pi.id, id);
-  // §4: sessions expire by WooshPay's clock; a transfer still clearing keeps the session open.
-  sim.timers.schedule(lifetime, () => {
-    if (session.status === 'open' && pi.status !== 'processing') expireSession(sim, session, NO_REQUEST);
-  });
+  armSessionExpiry(sim, session);
   return sessionView(sim, session);
+}
+
+/** §4: sessions expire by WooshPay's clock, at `expires_at`; a transfer still clearing keeps the session open. */
+export function armSessionExpiry(sim: Simulation, session: StoredCheckoutSession): void {
+  sim.timers.schedule(session.expires_at * TIMESTAMP_UNIT_MS - Date.now(), () => {
+    const pi = session.payment_intent ? sim.store.paymentIntents.get(session.payment_intent) : undefined;
+    if (session.status === 'open' && pi?.status !== 'processing') expireSession(sim, session, NO_REQUEST);
+  });
 }
 
 export function expireCheckoutSession(sim: Simulation, id: string, origin: Origin): CheckoutSession {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DISPUTE_RESPONDABLE_STATUSES, ERROR_CODES } from '../../wooshpay/assumptions.js';
+import { DISPUTE_RESPONDABLE_STATUSES, ERROR_CODES, TIMESTAMP_UNIT_MS } from '../../wooshpay/assumptions.js';
 import { DISPUTE_EVIDENCE_FIELDS, type Dispute, type DisputeStatus, type UpdateDisputeParamsSchema } from '../../wooshpay/schemas.js';
 import { invalidRequest, notFound } from '../api-error.js';
 import { newId } from '../ids.js';
@@ -61,12 +61,19 @@ export function openDispute(sim: Simulation, paymentIntentId: string, input: { a
   sim.emit('charge.dispute.created', dispute, NO_REQUEST);
   moveFunds(sim, dispute, -amount, 'charge.dispute.funds_withdrawn');
 
-  sim.timers.schedule(sim.settings.disputeEvidenceWindowMs, () => {
+  armEvidenceDeadline(sim, dispute);
+  return dispute;
+}
+
+/** At `due_by` a dispute still waiting for the merchant is past due. */
+export function armEvidenceDeadline(sim: Simulation, dispute: Dispute): void {
+  const dueBy = dispute.evidence_details?.due_by;
+  if (dueBy === null || dueBy === undefined || dispute.evidence_details?.past_due) return;
+  sim.timers.schedule(dueBy * TIMESTAMP_UNIT_MS - Date.now(), () => {
     if (!isRespondable(dispute.status)) return;
     const previous = applyChanges(dispute, { evidence_details: { ...dispute.evidence_details, past_due: true } });
     sim.emit('charge.dispute.updated', dispute, NO_REQUEST, previous);
   });
-  return dispute;
 }
 
 /** §14.9: evidence and metadata; `submit` hands the case to the bank (`under_review`). */

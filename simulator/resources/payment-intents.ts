@@ -6,6 +6,7 @@ import {
   ERROR_CODES,
   LIST_LIMIT_DEFAULT,
   PAYMENT_INTENT_CANCELABLE_STATUSES,
+  TIMESTAMP_UNIT_MS,
 } from '../../wooshpay/assumptions.js';
 import { fillPath, PATHS } from '../../wooshpay/paths.js';
 import type {
@@ -22,7 +23,7 @@ import { newId, randomAlphanumeric } from '../ids.js';
 import { envelope, paginate } from '../list.js';
 import { compileSearchQuery } from '../search-query.js';
 import { applyChanges, NO_REQUEST, type Origin, type Simulation } from '../simulation.js';
-import { completeCheckoutSession, expireCheckoutSession } from './checkout-sessions.js';
+import { expireCheckoutSession } from './checkout-sessions.js';
 
 type CreateParams = z.output<typeof CreatePaymentIntentParamsSchema>;
 type ConfirmParams = z.output<typeof ConfirmPaymentIntentParamsSchema>;
@@ -33,7 +34,7 @@ export const BANK_TRANSFER_ID = 'bank_transfer_id';
 const MINIMUM_AMOUNT = toMinorUnits('1.00', 'IDR');
 
 /** The shopper has not paid yet and can still pay: control transitions start from these. */
-const OPEN_STATUSES: readonly PaymentIntentStatus[] = [
+export const OPEN_STATUSES: readonly PaymentIntentStatus[] = [
   'requires_payment_method',
   'requires_confirmation',
   'requires_action',
@@ -145,14 +146,19 @@ export function confirmPaymentIntent(
 
 /** Confirmed: the shopper is sent to the hosted bank-transfer page (§3.2's `next_action`). */
 function requireAction(sim: Simulation, pi: PaymentIntent, origin: Origin, baseUrl: string): void {
-  const url = `${baseUrl}${fillPath(BANK_TRANSFER_REDIRECT_PATH, { id: pi.id })}`;
   const previous = applyChanges(pi, {
     status: 'requires_action',
     last_payment_error: null,
-    next_action: { type: 'bank_transfer_id_handle_redirect', bank_transfer_id_handle_redirect: { url } },
+    next_action: bankTransferAction(pi.id, baseUrl),
   });
   sim.emit('payment_intent.requires_action', pi, origin, previous);
   scheduleAutoExpiry(sim, pi);
+}
+
+/** Where the shopper sees the virtual account and pays (§3.6, §12). */
+export function bankTransferAction(intentId: string, baseUrl: string): NonNullable<PaymentIntent['next_action']> {
+  const url = `${baseUrl}${fillPath(BANK_TRANSFER_REDIRECT_PATH, { id: intentId })}`;
+  return { type: 'bank_transfer_id_handle_redirect', bank_transfer_id_handle_redirect: { url } };
 }
 
 /** §14.15: with `intentAutoExpireMs`, an unpaid direct intent is cancelled by WooshPay itself. */
@@ -160,7 +166,14 @@ function scheduleAutoExpiry(sim: Simulation, pi: PaymentIntent): void {
   const after = sim.settings.intentAutoExpireMs;
   if (after === null || sim.store.sessionOfIntent.has(pi.id) || sim.store.intentDeadlines.has(pi.id)) return;
   sim.store.intentDeadlines.set(pi.id, sim.now() + after);
-  sim.timers.schedule(after, () => {
+  armAutoExpiry(sim, pi);
+}
+
+/** Cancels the intent at its deadline (`intentDeadlines`) if it is still unpaid. */
+export function armAutoExpiry(sim: Simulation, pi: PaymentIntent): void {
+  const deadline = sim.store.intentDeadlines.get(pi.id);
+  if (deadline === undefined) return;
+  sim.timers.schedule(deadline * TIMESTAMP_UNIT_MS - Date.now(), () => {
     if (isCancelable(pi.status)) cancelIntent(sim, pi, AUTO_CANCELLATION_REASON, NO_REQUEST);
   });
 }
@@ -216,43 +229,6 @@ export function markProcessing(sim: Simulation, id: string): PaymentIntent {
   return pi;
 }
 
-export function succeedPaymentIntent(sim: Simulation, id: string): PaymentIntent {
-  const pi = getPaymentIntent(sim, id);
-  expectStatus(pi, OPEN_STATUSES, 'succeed');
-  const chargeId = newId('ch_');
-  sim.store.charges.set(chargeId, {
-    id: chargeId,
-    object: 'charge',
-    amount: pi.amount,
-    amount_refunded: 0,
-    currency: pi.currency,
-    created: sim.now(),
-    status: 'succeeded',
-    paid: true,
-    captured: true,
-    refunded: false,
-    disputed: false,
-    dispute: null,
-    payment_intent: pi.id,
-    payment_method: pi.payment_method ?? null,
-    description: pi.description ?? null,
-    livemode: false,
-    metadata: { ...pi.metadata },
-  });
-  const previous = applyChanges(pi, {
-    status: 'succeeded',
-    next_action: null,
-    last_payment_error: null,
-    payment_method: pi.payment_method ?? newId('pm_'),
-    amount_received: pi.amount,
-    latest_charge: chargeId,
-  });
-  sim.emit('payment_intent.succeeded', pi, NO_REQUEST, previous);
-  const sessionId = sim.store.sessionOfIntent.get(pi.id);
-  if (sessionId) completeCheckoutSession(sim, sessionId);
-  return pi;
-}
-
 export function failPaymentIntent(sim: Simulation, id: string, failure: { code?: string | undefined; message?: string | undefined }): PaymentIntent {
   const pi = getPaymentIntent(sim, id);
   expectStatus(pi, OPEN_STATUSES, 'fail');
@@ -285,7 +261,7 @@ export function isCancelable(status: PaymentIntentStatus): boolean {
   return (PAYMENT_INTENT_CANCELABLE_STATUSES as readonly string[]).includes(status);
 }
 
-function expectStatus(pi: PaymentIntent, allowed: readonly PaymentIntentStatus[], action: string): void {
+export function expectStatus(pi: PaymentIntent, allowed: readonly PaymentIntentStatus[], action: string): void {
   if (!allowed.includes(pi.status)) {
     throw invalidRequest(
       ERROR_CODES.paymentIntentUnexpectedState,

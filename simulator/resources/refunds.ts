@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ERROR_CODES } from '../../wooshpay/assumptions.js';
+import { ERROR_CODES, REFUNDABLE_INTENT_STATUSES, TIMESTAMP_UNIT_MS } from '../../wooshpay/assumptions.js';
 import type { CreateRefundParamsSchema, Refund } from '../../wooshpay/schemas.js';
 import { invalidRequest, notFound } from '../api-error.js';
 import { newId } from '../ids.js';
@@ -15,26 +15,30 @@ export function getRefund(sim: Simulation, id: string): Refund {
 }
 
 /** §14.2: what is left to refund, counting refunds that have not failed (pending ones included). */
-export function refundableAmount(sim: Simulation, paymentIntentId: string, amount: number): number {
+export function refundableAmount(sim: Simulation, paymentIntentId: string, received: number): number {
   let committed = 0;
   for (const refund of sim.store.refunds.values()) {
     if (refund.payment_intent === paymentIntentId && (refund.status === 'pending' || refund.status === 'succeeded')) {
       committed += refund.amount;
     }
   }
-  return amount - committed;
+  return received - committed;
 }
 
-/** §5 and §14.2: partial and multiple partial refunds against a succeeded intent. */
+/**
+ * §5 and §14.2: partial and multiple partial refunds of what an intent received: a succeeded one, or
+ * (§14.23, §14.24) a cancelled one that money reached anyway. Overpaid money is refundable too.
+ */
 export function createRefund(sim: Simulation, params: CreateParams, origin: Origin): Refund {
   const pi = getPaymentIntent(sim, params.payment_intent, 'payment_intent');
   if (!sim.settings.refundsSupported && pi.payment_method_types?.includes('bank_transfer_id')) {
     throw invalidRequest(ERROR_CODES.refundUnsupported, 'Refunds are not supported for bank_transfer_id payments', 'payment_intent');
   }
-  if (pi.status !== 'succeeded' || !pi.latest_charge) {
+  const received = pi.amount_received ?? 0;
+  if (!(REFUNDABLE_INTENT_STATUSES as readonly string[]).includes(pi.status) || !pi.latest_charge || received <= 0) {
     throw invalidRequest(
       ERROR_CODES.paymentIntentUnexpectedState,
-      `PaymentIntent ${pi.id} has a status of ${pi.status}; only a succeeded payment can be refunded`,
+      `PaymentIntent ${pi.id} has a status of ${pi.status} with ${received} received; only money received by a succeeded or canceled payment can be refunded`,
       'payment_intent',
     );
   }
@@ -42,7 +46,7 @@ export function createRefund(sim: Simulation, params: CreateParams, origin: Orig
   if (charge?.disputed) {
     throw invalidRequest(ERROR_CODES.chargeDisputed, `Charge ${charge.id} is disputed; it cannot be refunded`, 'payment_intent');
   }
-  const remaining = refundableAmount(sim, pi.id, pi.amount);
+  const remaining = refundableAmount(sim, pi.id, received);
   if (remaining <= 0) {
     throw invalidRequest(ERROR_CODES.chargeAlreadyRefunded, `PaymentIntent ${pi.id} is already fully refunded`, 'payment_intent');
   }
@@ -71,13 +75,17 @@ export function createRefund(sim: Simulation, params: CreateParams, origin: Orig
   sim.store.refunds.set(refund.id, refund);
   // §14.2: charge.refund.updated on every change, the first one (pending) included.
   sim.emit('charge.refund.updated', refund, origin);
-  const settleAfter = sim.settings.refundAutoSettleMs;
-  if (settleAfter !== null) {
-    sim.timers.schedule(settleAfter, () => {
-      if (refund.status === 'pending') settleRefund(sim, refund, 'succeeded');
-    });
-  }
+  armAutoSettle(sim, refund);
   return refund;
+}
+
+/** With `refundAutoSettleMs`, a pending refund succeeds that long after it was made. */
+export function armAutoSettle(sim: Simulation, refund: Refund): void {
+  const settleAfter = sim.settings.refundAutoSettleMs;
+  if (settleAfter === null || refund.status !== 'pending') return;
+  sim.timers.schedule(refund.created * TIMESTAMP_UNIT_MS + settleAfter - Date.now(), () => {
+    if (refund.status === 'pending') settleRefund(sim, refund, 'succeeded');
+  });
 }
 
 export function succeedRefund(sim: Simulation, id: string): Refund {

@@ -69,6 +69,7 @@ export function apiHandler(sim: Simulation, operation: (call: ApiCall) => unknow
       claim = null;
 
       if (sim.faults.take('commit_then_drop', target)) {
+        sim.commit(); // committed means durable too, though no answer leaves
         req.socket.destroy();
         return;
       }

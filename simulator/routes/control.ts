@@ -7,12 +7,17 @@ import {
   expirePaymentIntent,
   failPaymentIntent,
   markProcessing,
-  succeedPaymentIntent,
 } from '../resources/payment-intents.js';
+import { receiveTransfer } from '../resources/funding.js';
 import { failRefund, succeedRefund } from '../resources/refunds.js';
 import { SettingsUpdateSchema } from '../settings.js';
 import type { Simulation } from '../simulation.js';
 
+/** §14.23, §14.24: `amount_received` is the intent's total after the transfer. */
+const TransferSchema = z.strictObject({
+  amount_received: z.number().int().positive().optional(),
+  late: z.boolean().optional(),
+});
 const FailIntentSchema = z.strictObject({ code: z.string().min(1).optional(), message: z.string().min(1).optional() });
 const OpenDisputeSchema = z.strictObject({
   amount: z.number().int().positive().optional(),
@@ -26,12 +31,12 @@ const WebhookLogFilterSchema = z.looseObject({
   event_type: z.string().optional(),
 });
 
-/** Test-only controls outside `/v1` (design.md, §14.20): what shoppers, banks and operators do. */
+/** Test-only controls outside `/v1` (docs/design.md "Simulator contract"; docs/wooshpay-api.md §14.20): what shoppers, banks and operators do. */
 export function controlRoutes(sim: Simulation): Router {
   const router = express.Router();
 
   router.post('/_sim/payment_intents/:id/succeed', (req, res) => {
-    res.json(succeedPaymentIntent(sim, req.params.id));
+    res.json(receiveTransfer(sim, req.params.id, parseParams(TransferSchema, req.body)));
   });
   router.post('/_sim/payment_intents/:id/fail', (req, res) => {
     res.json(failPaymentIntent(sim, req.params.id, parseParams(FailIntentSchema, req.body)));
@@ -77,6 +82,10 @@ export function controlRoutes(sim: Simulation): Router {
         (!filter.event_type || entry.event_type === filter.event_type),
     );
     res.json({ object: 'list', data });
+  });
+
+  router.get('/_sim/requests', (_req, res) => {
+    res.json({ routes: sim.requests.snapshot() });
   });
 
   router.get('/_sim/settings', (_req, res) => {

@@ -5,7 +5,7 @@ import type { CheckoutSession, PaymentIntent, PaymentIntentStatus } from '../../
 import { bankTransferInstructions } from '../bank-transfer.js';
 import { escapeHtml, page, safeUrl } from '../html.js';
 import { sessionIdOfToken, sessionView } from '../resources/checkout-sessions.js';
-import { succeedPaymentIntent } from '../resources/payment-intents.js';
+import { receiveTransfer } from '../resources/funding.js';
 import type { Simulation } from '../simulation.js';
 
 const PAYABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing'];
@@ -27,7 +27,7 @@ export function hostedPageRoutes(sim: Simulation): Router {
     const pi = sim.store.paymentIntents.get(req.params.id);
     if (!pi) return void notFoundPage(res, 'payment');
     if (!PAYABLE.includes(pi.status)) return void conflictPage(res, `This payment is ${pi.status}; it cannot be paid.`);
-    succeedPaymentIntent(sim, pi.id);
+    receiveTransfer(sim, pi.id);
     const back = safeUrl(pi.return_url);
     if (back) {
       const url = new URL(back);
@@ -59,7 +59,7 @@ export function hostedPageRoutes(sim: Simulation): Router {
     if (session.status !== 'open' || !pi || !PAYABLE.includes(pi.status)) {
       return void conflictPage(res, `This checkout is ${session.status}; it cannot be paid.`);
     }
-    succeedPaymentIntent(sim, pi.id);
+    receiveTransfer(sim, pi.id);
     const success = safeUrl(session.success_url?.replace('{CHECKOUT_SESSION_ID}', session.id));
     if (success) return res.redirect(303, success);
     res.type('html').send(page('Payment received', returnLink(session.success_url, 'Back to the merchant')));
@@ -71,9 +71,10 @@ export function hostedPageRoutes(sim: Simulation): Router {
 function intentSummary(sim: Simulation, pi: PaymentIntent, session?: CheckoutSession): string {
   const { bankName, bankCode, virtualAccountNumber } = bankTransferInstructions(pi.id);
   const deadline = session?.expires_at ?? sim.store.intentDeadlines.get(pi.id);
+  const received = pi.amount_received ?? 0;
   return `<dl>
 <dt>Amount</dt><dd id="amount">${escapeHtml(formatAmount(pi.amount, pi.currency, 'id-ID'))}</dd>
-<dt>Bank</dt><dd id="bank">${escapeHtml(`${bankName} (${bankCode})`)}</dd>
+${received > 0 ? `<dt>Received</dt><dd id="received">${escapeHtml(formatAmount(received, pi.currency, 'id-ID'))}</dd>\n` : ''}<dt>Bank</dt><dd id="bank">${escapeHtml(`${bankName} (${bankCode})`)}</dd>
 <dt>Virtual account</dt><dd id="virtual-account">${escapeHtml(virtualAccountNumber)}</dd>
 <dt>Pay before</dt><dd id="deadline">${deadline === undefined ? 'No deadline' : escapeHtml(new Date(deadline).toISOString())}</dd>
 <dt>Reference</dt><dd>${escapeHtml(pi.merchant_order_id ?? pi.id)}</dd>

@@ -82,6 +82,22 @@ describe('chargebacks', () => {
     expect((await stack.call('POST', `/v1/payments/${payment.id}/dispute/accept`, { body: {} })).status).toBe(409);
   });
 
+  it('WooshPay refusing evidence or an accept answers 422 with WooshPay’s code, and the dispute stays as it was', async () => {
+    const payment = await paidPayment();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, {});
+    await stack.waitForPayment(payment.id, (p) => p.status === 'disputed');
+    const body = { evidence: { product_description: 'Batik shirt' }, submit: true };
+    expect((await stack.call('POST', `/v1/payments/${payment.id}/dispute/evidence`, { body })).status).toBe(200);
+    // Submitted: the case is with the bank, and WooshPay refuses changes to it.
+    const again = await stack.call('POST', `/v1/payments/${payment.id}/dispute/evidence`, { body });
+    expect(again.status).toBe(422);
+    expect(again.body.error.type).toBe('invalid_request_error');
+    expect(again.body.error.code).not.toBe('internal_error');
+    const accept = await stack.call('POST', `/v1/payments/${payment.id}/dispute/accept`, { body: {} });
+    expect(accept.status).toBe(422);
+    expect((await stack.waitForPayment(payment.id, () => true)).status).toBe('disputed');
+  });
+
   it('accepting a dispute closes it lost at WooshPay', async () => {
     const payment = await paidPayment();
     await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/dispute`, {});

@@ -228,5 +228,11 @@ describe('GET /v1/payments', () => {
     expect((await stack.call('GET', '/v1/payments?status=bogus')).status).toBe(400);
     expect((await stack.call('GET', '/v1/payments?limit=1000')).status).toBe(400);
     expect((await stack.call('GET', '/v1/payments?starting_after=%%%')).status).toBe(400);
+    // A cursor this API did not make is refused by its checksum, before Temporal is asked.
+    for (const garbage of ['LPT1', 'c1.AAAA.xxxxxxxxxxxx', 'c1..', 'x'.repeat(2_000)]) {
+      const res = await stack.call('GET', `/v1/payments?starting_after=${encodeURIComponent(garbage)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.param).toBe('starting_after');
+    }
   });
 });

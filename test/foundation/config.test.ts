@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../../config/config.js';
 
 describe('configuration', () => {
-  it('defaults to the embedded setup of design.md', () => {
+  it('defaults to the embedded setup of docs/design.md', () => {
     const config = loadConfig({});
     expect(config.api.port).toBe(3000);
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'payments', uiPort: 8233 });

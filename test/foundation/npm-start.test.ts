@@ -93,6 +93,53 @@ describe('npm start', () => {
     for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
   });
 
+  it('keeps WooshPay’s world across its own restart: an open payment is paid on its hosted page afterwards', async () => {
+    const restartDir = await mkdtemp(path.join(os.tmpdir(), 'npm-restart-'));
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), sim: await freePort(), metrics: await freePort() };
+    const env = {
+      PORT: String(ports.api),
+      TEMPORAL_DEV_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      SIMULATOR_PORT: String(ports.sim),
+      METRICS_PORT: String(ports.metrics),
+      DATA_DIR: restartDir,
+    };
+    const api = `http://127.0.0.1:${ports.api}`;
+    const boot = async () => {
+      const run = start(env);
+      child = run.child;
+      await until(() => run.output().includes('Try:'), 90_000, 'the banner');
+      const key = /API key\s+(dev_\S+)/.exec(run.output())?.[1] ?? '';
+      const get = async (id: string) =>
+        (await (await fetch(`${api}/v1/payments/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string };
+      return { run, key, get };
+    };
+    try {
+      const first = await boot();
+      const created = await fetch(`${api}/v1/payments`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${first.key}`, 'Idempotency-Key': 'npm-restart-1', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ amount: 1_000_000, currency: 'IDR', return_url: 'https://shop.example/r' }),
+      });
+      expect(created.status).toBe(201);
+      const payment = (await created.json()) as { id: string; redirect_url: string };
+      expect((await first.get(payment.id)).status).toBe('requires_action');
+      first.run.child.kill('SIGINT');
+      expect(await first.run.exited).toBe(0);
+
+      const second = await boot();
+      expect((await second.get(payment.id)).status).toBe('requires_action');
+      expect((await fetch(payment.redirect_url)).status).toBe(200);
+      const paid = await fetch(payment.redirect_url, { method: 'POST', redirect: 'manual' });
+      expect(paid.status).toBe(303);
+      await until(async () => (await second.get(payment.id)).status === 'succeeded', 30_000, 'the payment to be paid after the restart');
+      second.run.child.kill('SIGINT');
+      expect(await second.run.exited).toBe(0);
+    } finally {
+      await rm(restartDir, { recursive: true, force: true });
+    }
+  });
+
   it('stops at once with every bad variable named, and a failing exit code', async () => {
     const run = start({ PORT: 'eighty', REFUNDS_ENABLED: 'maybe', DATA_DIR: dataDir });
     expect(await run.exited).toBe(1);

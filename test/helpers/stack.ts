@@ -27,6 +27,8 @@ export const TEST_SETTINGS: PaymentSettings = {
   refundsEnabled: true,
   refundPollMs: 60_000,
   disputeReminderLeadMs: 60_000,
+  lateFundsPolicy: 'review',
+  maxRefunds: 100,
 };
 
 export interface Stack {

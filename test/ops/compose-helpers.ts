@@ -12,21 +12,8 @@ export const read = (relative: string): string => readFileSync(`${ROOT}/${relati
 
 // ---- Search attributes ---------------------------------------------------------------------------------
 
-/** `temporal operator search-attribute create --type` names. */
-export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
-  TEXT: 'Text',
-  KEYWORD: 'Keyword',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
-
-/** `Name=Type …` as deploy/temporal/setup-namespace.sh takes it. */
-export function searchAttributesSpec(keys: readonly { name: string; type: SearchAttributeType }[]): string {
-  return keys.map((k) => `${k.name}=${CLI_TYPE_NAMES[k.type]}`).join(' ');
-}
+// The search-attribute spec the namespace job takes lives with the cluster's shared settings.
+export { CLI_TYPE_NAMES, searchAttributesSpec } from '../../scripts/cluster/shape.js';
 
 /** temporal.api.enums.v1.IndexedValueType, as the operator service answers it. */
 const INDEXED_VALUE_TYPES: Record<number, SearchAttributeType> = {

@@ -1,18 +1,22 @@
 /**
- * GET /openapi.json: every route the express app registers is described, every example satisfies the zod
+ * GET /openapi.json: the express app and the document are built from one route table (api/routes/table.ts);
+ * read from the live app, every route it registers is described and nothing else. Every example satisfies the zod
  * schema it is shown under (the same schemas the routes validate with), every `$ref` resolves, and the
  * response schemas agree with the workflow's record both at compile time and on a real record.
  */
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { z } from 'zod';
 import { createApp } from '../../api/app.js';
 import { createApiMetrics } from '../../api/metrics.js';
-import { buildOpenApiDocument, EXAMPLES, OPERATIONS, REQUEST_COMPONENTS, RESPONSE_COMPONENTS } from '../../api/openapi.js';
+import { buildOpenApiDocument, EXAMPLES, requestComponents, RESPONSE_COMPONENTS } from '../../api/openapi.js';
 import type { PaymentsService } from '../../api/payments-service.js';
 import { type MutuallyAssignable, PaymentSchema } from '../../api/response-schemas.js';
+import { registerRoutes } from '../../api/routes/express.js';
+import type { AnyRoute, RouteDependencies } from '../../api/routes/route.js';
+import { ROUTES } from '../../api/routes/table.js';
 import { createLogger } from '../../config/logger.js';
 import type { PaymentRecord } from '../../workflows/messages.js';
 import { initialRecord } from '../../workflows/payment-state.js';
@@ -22,7 +26,7 @@ type Assert<T extends true> = T;
 // @ts-expect-error `closed_at` is missing, so the schema and PaymentRecord are not mutually assignable.
 export type DriftedSchemaIsCaught = Assert<MutuallyAssignable<z.infer<ReturnType<typeof PaymentSchema.omit<{ closed_at: true }>>>, PaymentRecord>>;
 
-const COMPONENTS: Record<string, z.ZodType> = { ...REQUEST_COMPONENTS, ...RESPONSE_COMPONENTS };
+const COMPONENTS: Record<string, z.ZodType> = { ...requestComponents(), ...RESPONSE_COMPONENTS };
 
 function testApp(): Express {
   return createApp({
@@ -75,7 +79,7 @@ function documentedExamples(node: unknown, found: { ref: string | undefined; val
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument();
 
-  it('describes exactly the routes the express app registers', () => {
+  it('describes exactly the routes the live express app registers', () => {
     const app = testApp();
     const registered = registeredRoutes(app);
     // The walk must see the mounted /v1 router and the app's own routes, or the comparison proves nothing.
@@ -84,7 +88,14 @@ describe('OpenAPI document', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(described).toEqual(registered);
-    expect(OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual(registered);
+    expect(ROUTES.length).toBe(registered.length);
+  });
+
+  it('keeps the bearer key to the /v1 routes when building the app from a table', () => {
+    const misplaced = ROUTES.map((route): AnyRoute => ({ ...route, spec: { ...route.spec, auth: route.spec.path === '/healthz' ? 'bearer' : route.spec.auth } }));
+    expect(() => registerRoutes(express(), misplaced, {} as RouteDependencies, ['k'])).toThrow(/health: exactly the routes under \/v1\//);
+    const unauthenticated = ROUTES.map((route): AnyRoute => ({ ...route, spec: { ...route.spec, auth: 'none' } }));
+    expect(() => registerRoutes(express(), unauthenticated, {} as RouteDependencies, ['k'])).toThrow(/createPayment/);
   });
 
   it('is OpenAPI 3.1 with unique operation ids, a summary and responses for every operation', () => {

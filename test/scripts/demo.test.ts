@@ -3,7 +3,7 @@
  * refunds, a lost dispute for the rest. The timeline must end charged back with the ledger to the unit.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { demoOptionsFromEnv, DemoError, runDemo } from '../../scripts/demo.js';
+import { demoOptionsFromEnv, DemoError, runDemo } from '../../tools/demo.js';
 import { API_KEY, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -1,31 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PaymentRecord, ProviderDisputeState, RefundRecord } from '../../workflows/messages.js';
-import {
-  applyDisputeState,
-  applyIntentState,
-  applyRefundState,
-  endUnpaid,
-  failRefund,
-  initialRecord,
-  refundableAmount,
-  reserveRefund,
-  transferFailed,
-} from '../../workflows/payment-state.js';
+import { applyDisputeState, applyRefundState, failRefund, refundableAmount, reserveRefund } from '../../workflows/payment-ledger.js';
+import { applyIntentState, endUnpaid, transferFailed } from '../../workflows/payment-state.js';
+import { awaitingRecord } from '../helpers/records.js';
 
 function paidRecord(amount = 1_000): PaymentRecord {
-  const record = initialRecord({
-    paymentId: 'pay_test',
-    requestFingerprint: 'fp',
-    intakeId: 'i',
-    amount,
-    currency: 'IDR',
-    integration: 'direct',
-    metadata: {},
-    expiresAt: 10_000,
-    createdAt: 0,
-  });
-  record.status = 'requires_action';
-  record.payment_intent = 'pi_1';
+  const record = awaitingRecord(amount);
   applyIntentState(record, { id: 'pi_1', status: 'succeeded', amount, failure: null, cancellation_reason: null }, 5);
   return record;
 }
@@ -60,12 +40,12 @@ function dispute(overrides: Partial<ProviderDisputeState> = {}): ProviderDispute
   };
 }
 
-/** refunded + pending + lost ≤ amount, and no bucket negative. */
+/** refunded + pending + lost ≤ received, and no bucket negative. */
 function expectLedgerHolds(r: PaymentRecord): void {
   expect(r.amount_refunded).toBeGreaterThanOrEqual(0);
   expect(r.amount_refund_pending).toBeGreaterThanOrEqual(0);
   expect(r.amount_lost).toBeGreaterThanOrEqual(0);
-  expect(r.amount_refunded + r.amount_refund_pending + r.amount_lost).toBeLessThanOrEqual(r.amount);
+  expect(r.amount_refunded + r.amount_refund_pending + r.amount_lost).toBeLessThanOrEqual(r.amount_received);
 }
 
 describe('payment state rules', () => {
@@ -130,7 +110,7 @@ describe('payment state rules', () => {
     ]);
     expect(record.status).toBe('partially_refunded');
     reserveRefund(record, refund('re_b', 600));
-    expect(failRefund(record, 're_b', 'insufficient_funds')).toHaveLength(1);
+    expect(failRefund(record, 're_b', 'insufficient_funds', 1)).toHaveLength(1);
     expect(record.refunds[1]).toMatchObject({ status: 'failed', failure_reason: 'insufficient_funds' });
     expect(refundableAmount(record)).toBe(600);
     reserveRefund(record, refund('re_c', 600));
@@ -162,19 +142,19 @@ describe('payment state rules', () => {
     const won = paidRecord(1_000);
     reserveRefund(won, refund('re_a', 100));
     applyRefundState(won, { id: 'w', amount: 100, status: 'succeeded', failure_reason: null, refund_id: 're_a' }, 1);
-    expect(applyDisputeState(won, dispute(), 'charge.dispute.created')).toEqual([{ id: 'dp_1.dispute.created', type: 'dispute.created' }]);
+    expect(applyDisputeState(won, dispute(), 'charge.dispute.created', 1)).toEqual([{ id: 'dp_1.dispute.created', type: 'dispute.created' }]);
     expect(won.status).toBe('disputed');
-    expect(applyDisputeState(won, dispute({ status: 'won' }), 'charge.dispute.closed')).toEqual([{ id: 'dp_1.dispute.closed', type: 'dispute.closed' }]);
+    expect(applyDisputeState(won, dispute({ status: 'won' }), 'charge.dispute.closed', 1)).toEqual([{ id: 'dp_1.dispute.closed', type: 'dispute.closed' }]);
     expect(won.status).toBe('partially_refunded');
     // A late `updated` after close does not reopen it.
-    applyDisputeState(won, dispute({ status: 'under_review' }), 'charge.dispute.updated');
+    applyDisputeState(won, dispute({ status: 'under_review' }), 'charge.dispute.updated', 1);
     expect(won.dispute!.status).toBe('won');
 
     const lost = paidRecord(1_000);
     reserveRefund(lost, refund('re_b', 800));
     applyRefundState(lost, { id: 'w2', amount: 800, status: 'succeeded', failure_reason: null, refund_id: 're_b' }, 1);
-    applyDisputeState(lost, dispute({ amount: 1_000 }), 'charge.dispute.created');
-    applyDisputeState(lost, dispute({ amount: 1_000, status: 'lost' }), 'charge.dispute.closed');
+    applyDisputeState(lost, dispute({ amount: 1_000 }), 'charge.dispute.created', 1);
+    applyDisputeState(lost, dispute({ amount: 1_000, status: 'lost' }), 'charge.dispute.closed', 1);
     expect(lost.status).toBe('charged_back');
     expect(lost.amount_lost).toBe(200);
     expect(refundableAmount(lost)).toBe(0);

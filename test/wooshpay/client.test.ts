@@ -100,28 +100,51 @@ describe('WooshPay client on the wire', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('turns an answer that does not match the schema into a non-retryable invalid_response', async () => {
+  it('takes a 2xx it cannot parse as not a refusal: ambiguous, retried, whatever the method', async () => {
     answer = (_req, res) => json(res, 200, { id: 'pi_1', object: 'payment_intent', status: 'teleported' }, { 'Request-Id': 'req_x' });
-    const error = await failure<WooshPayError>(client().retrievePaymentIntent('pi_1'));
-    expect(error).toMatchObject({ code: ERROR_CODES.invalidResponse, retryable: false, status: 200, requestId: 'req_x' });
+    const read = await failure<WooshPayError>(client().retrievePaymentIntent('pi_1'));
+    expect(read).toMatchObject({ code: ERROR_CODES.invalidResponse, kind: 'ambiguous', retryable: true, status: 200, requestId: 'req_x' });
     answer = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html>maintenance</html>');
     };
-    expect(await failure(client().retrievePaymentIntent('pi_1'))).toMatchObject({ code: ERROR_CODES.invalidResponse });
+    const created = await failure<WooshPayError>(client().createRefund({ payment_intent: 'pi_1', amount: 1 }, { idempotencyKey: key() }));
+    expect(created).toMatchObject({ code: ERROR_CODES.invalidResponse, kind: 'ambiguous', retryable: true });
   });
 
-  it('classifies a gateway page without an envelope as retryable', async () => {
-    answer = (_req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>Bad gateway</html>');
-    };
-    expect(await failure(client().retrievePaymentIntent('pi_1'))).toMatchObject({ status: 502, code: ERROR_CODES.unexpectedResponse, retryable: true });
+  it('classifies HTTP failures: only an enveloped documented 4xx is a refusal', async () => {
+    const envelope = (type: string, code: string) => ({ error: { type, code, message: `${code} from the fake` } });
+    const cases: [number, object | string, 'get' | 'post', string, Record<string, string>?][] = [
+      [400, envelope('invalid_request_error', 'amount_too_large'), 'post', 'rejected'],
+      [404, envelope('invalid_request_error', 'resource_missing'), 'post', 'rejected'],
+      [404, envelope('invalid_request_error', 'resource_missing'), 'get', 'ambiguous'],
+      [409, envelope('idempotency_error', ERROR_CODES.idempotencyKeyInUse), 'post', 'ambiguous'],
+      [429, envelope('invalid_request_error', 'rate_limit'), 'post', 'unavailable', { 'Retry-After': '7' }],
+      [503, envelope('api_error', 'api_error'), 'post', 'unavailable'],
+      [500, envelope('api_error', 'api_error'), 'post', 'ambiguous'],
+      [500, envelope('api_error', 'api_error'), 'get', 'unavailable'],
+      [502, '<html>Bad gateway</html>', 'post', 'ambiguous'],
+      [400, '<html>Bad request from a proxy</html>', 'post', 'ambiguous'],
+    ];
+    for (const [status, body, method, kind, headers] of cases) {
+      answer = (_req, res) => {
+        res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json', ...headers });
+        res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      };
+      const call = method === 'get'
+        ? client().retrievePaymentIntent('pi_1')
+        : client().createRefund({ payment_intent: 'pi_1', amount: 1 }, { idempotencyKey: key() });
+      const error = await failure<WooshPayError>(call);
+      expect({ status, method, kind: error.kind, retryable: error.retryable }).toEqual({ status, method, kind, retryable: kind !== 'rejected' });
+      if (headers) expect(error.retryAfterMs).toBe(7_000);
+    }
   });
 
-  it('times out a call whose answer never comes, including a body that stalls', async () => {
+  it('times out a call whose answer never comes: a change may have been made, a read changed nothing', async () => {
     answer = () => undefined; // never answers
-    expect(await failure(client(100).retrievePaymentIntent('pi_1'))).toMatchObject({ code: ERROR_CODES.timeout, retryable: true, status: undefined });
+    expect(await failure(client(100).retrievePaymentIntent('pi_1'))).toMatchObject({ code: ERROR_CODES.timeout, kind: 'unavailable', retryable: true, status: undefined });
+    const post = await failure(client(100).createPaymentIntent(directIntent(), { idempotencyKey: key() }));
+    expect(post).toMatchObject({ code: ERROR_CODES.timeout, kind: 'ambiguous', retryable: true });
     answer = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('{"id":'); // headers sent, the body never finishes
@@ -129,21 +152,31 @@ describe('WooshPay client on the wire', () => {
     expect(await failure(client(100).retrievePaymentIntent('pi_1'))).toMatchObject({ code: ERROR_CODES.timeout });
   });
 
-  it('passes the caller’s AbortSignal through', async () => {
-    answer = () => undefined;
-    const controller = new AbortController();
-    const pending = client(5_000).retrievePaymentIntent('pi_1', { signal: controller.signal });
-    controller.abort();
-    expect(await failure(pending)).toMatchObject({ code: ERROR_CODES.aborted, retryable: false });
+  it('takes a connection reset after the request went out as ambiguous for a change', async () => {
+    answer = (req) => req.socket.destroy();
+    const post = await failure<WooshPayError>(client().createRefund({ payment_intent: 'pi_1', amount: 1 }, { idempotencyKey: key() }));
+    expect(post).toMatchObject({ type: 'api_connection_error', code: ERROR_CODES.networkError, kind: 'ambiguous', retryable: true });
+    expect(await failure(client().retrievePaymentIntent('pi_1'))).toMatchObject({ code: ERROR_CODES.networkError, kind: 'unavailable' });
   });
 
-  it('reports a refused connection as a retryable network error', async () => {
+  it('passes the caller’s AbortSignal through, keeping its reason: an abort is not a refusal', async () => {
+    answer = () => undefined;
+    const controller = new AbortController();
+    const reason = new Error('activity cancelled');
+    const pending = client(5_000).createPaymentIntent(directIntent(), { idempotencyKey: key(), signal: controller.signal });
+    controller.abort(reason);
+    const error = await failure<WooshPayError>(pending);
+    expect(error).toMatchObject({ code: ERROR_CODES.aborted, kind: 'aborted', retryable: true });
+    expect(error.cause).toBe(reason);
+  });
+
+  it('reports a refused connection as unavailable even for a change: nothing was sent', async () => {
     const closed = await startFakeProvider(() => undefined);
     await closed.close();
     const offline = createWooshPayClient({ baseUrl: closed.url, secretKey: 'sk_test_abc' });
-    const error = await failure<WooshPayError>(offline.retrievePaymentIntent('pi_1'));
+    const error = await failure<WooshPayError>(offline.createRefund({ payment_intent: 'pi_1', amount: 1 }, { idempotencyKey: key() }));
     expect(error).toBeInstanceOf(WooshPayError);
-    expect(error).toMatchObject({ type: 'api_connection_error', code: ERROR_CODES.networkError, retryable: true, status: undefined });
+    expect(error).toMatchObject({ type: 'api_connection_error', code: ERROR_CODES.networkError, kind: 'unavailable', retryable: true, status: undefined });
   });
 
   it('uses the fetch it is given', async () => {
@@ -168,15 +201,21 @@ describe('WooshPay client against the simulator', () => {
   it('is refused without a test secret key, and does not retry that', async () => {
     const wrongKey = createWooshPayClient({ baseUrl: sim.url, secretKey: 'sk_live_real' });
     const error = await failure<WooshPayError>(wrongKey.retrievePaymentIntent('pi_1'));
-    expect(error).toMatchObject({ status: 401, code: ERROR_CODES.apiKeyInvalid, retryable: false });
+    expect(error).toMatchObject({ status: 401, code: ERROR_CODES.apiKeyInvalid, kind: 'rejected', retryable: false });
     expect(error.requestId).toMatch(/^req_/);
   });
 
-  it('reports an unknown object as a non-retryable 404', async () => {
+  it('reports reading an unknown object as a 404 that is not proof of absence, and a refund of one as a refusal', async () => {
     expect(await failure(sim.client.retrievePaymentIntent('pi_404'))).toMatchObject({
       status: 404,
       type: 'invalid_request_error',
       code: ERROR_CODES.resourceMissing,
+      kind: 'ambiguous',
+    });
+    expect(await failure(sim.client.createRefund({ payment_intent: 'pi_404' }, { idempotencyKey: key() }))).toMatchObject({
+      status: 400,
+      code: ERROR_CODES.resourceMissing,
+      kind: 'rejected',
       retryable: false,
     });
   });

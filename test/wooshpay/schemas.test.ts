@@ -6,6 +6,7 @@ import {
   CreateRefundParamsSchema,
   EVENT_TYPES,
   ErrorEnvelopeSchema,
+  EventEnvelopeSchema,
   EventSchema,
   isEventType,
   isKnownEvent,
@@ -14,6 +15,7 @@ import {
   PaymentIntentSchema,
   redirectUrlOf,
   RefundSchema,
+  undocumentedStatuses,
   UpdateDisputeParamsSchema,
   type Event,
 } from '../../wooshpay/index.js';
@@ -200,8 +202,29 @@ describe('events', () => {
     expect(event.data.object).toMatchObject({ id: 'seti_1', extra: 1 });
   });
 
-  it('rejects a known event type whose object is malformed', () => {
-    expect(EventSchema.safeParse(piEvent('payment_intent.succeeded', { id: 'pi_1', object: 'payment_intent' })).success).toBe(false);
+  it('rejects a known event type whose object is malformed, but still sees a WooshPay event envelope', () => {
+    const malformed = piEvent('payment_intent.succeeded', { id: 'pi_1', object: 'payment_intent' });
+    expect(EventSchema.safeParse(malformed).success).toBe(false);
+    expect(EventEnvelopeSchema.parse(malformed).data.object.id).toBe('pi_1');
+    expect(EventEnvelopeSchema.safeParse({ hello: 'world' }).success).toBe(false);
+  });
+
+  it('keeps a status WooshPay does not document in an event, and names it; our own reads stay strict', () => {
+    const odd = { ...DIRECT_API_RESPONSE, status: 'requires_review' };
+    const event = EventSchema.parse(piEvent('payment_intent.processing', odd));
+    expect(isKnownEvent(event) && event.data.object.status).toBe('requires_review');
+    expect(undocumentedStatuses(event.data.object)).toEqual([{ field: 'status', value: 'requires_review' }]);
+    expect(undocumentedStatuses(DIRECT_API_RESPONSE)).toEqual([]);
+    expect(undocumentedStatuses({ object: 'checkout.session', status: 'open', payment_status: 'pending_transfer' }))
+      .toEqual([{ field: 'payment_status', value: 'pending_transfer' }]);
+    expect(undocumentedStatuses({ object: 'setup_intent', status: 'anything' })).toEqual([]);
+    expect(PaymentIntentSchema.safeParse(odd).success).toBe(false);
+  });
+
+  it('knows the partial funding event (§14.23)', () => {
+    expect(EVENT_TYPES).toContain('payment_intent.partially_funded');
+    const event = EventSchema.parse(piEvent('payment_intent.partially_funded', { ...DIRECT_API_RESPONSE, amount_received: 400000 }));
+    expect(isEventType(event, 'payment_intent.partially_funded') && event.data.object.amount_received).toBe(400000);
   });
 
   it('reads a JSON-string next_action inside an event too', () => {

@@ -6,7 +6,7 @@ import {
   formatAmount,
   fromMinorUnits,
   IDR_EXPONENT,
-  isRetryableStatus,
+  classifyHttpFailure,
   parseRetryAfter,
   toMinorUnits,
   WEBHOOK_MAX_ATTEMPTS,
@@ -42,12 +42,20 @@ describe('amounts', () => {
 });
 
 describe('error classification', () => {
-  it('retries 429, 5xx and an idempotency key still in flight, and nothing else', () => {
-    for (const status of [429, 500, 502, 503, 504]) expect(isRetryableStatus(status)).toBe(true);
-    for (const status of [400, 401, 402, 403, 404, 422]) expect(isRetryableStatus(status)).toBe(false);
-    expect(isRetryableStatus(409, ERROR_CODES.idempotencyKeyInUse)).toBe(true);
-    expect(isRetryableStatus(409, ERROR_CODES.idempotencyKeyReused)).toBe(false);
-    expect(isRetryableStatus(409)).toBe(false);
+  it('makes only a documented 4xx refusal final; a maybe-made change is ambiguous, a read or a "not now" unavailable', () => {
+    const refused = { method: 'post', enveloped: true } as const;
+    for (const status of [400, 401, 402, 403, 404]) expect(classifyHttpFailure(status, refused)).toBe('rejected');
+    expect(classifyHttpFailure(409, { ...refused, code: ERROR_CODES.idempotencyKeyReused })).toBe('rejected');
+    expect(classifyHttpFailure(409, { ...refused, code: ERROR_CODES.idempotencyKeyInUse })).toBe('ambiguous');
+    for (const status of [429, 503]) expect(classifyHttpFailure(status, refused)).toBe('unavailable');
+    for (const status of [500, 502, 504, 422, 408]) expect(classifyHttpFailure(status, refused)).toBe('ambiguous');
+    for (const status of [500, 502, 504]) expect(classifyHttpFailure(status, { method: 'get', enveloped: true })).toBe('unavailable');
+    // Not WooshPay's envelope: something in between answered, so it is not WooshPay refusing.
+    expect(classifyHttpFailure(400, { method: 'post', enveloped: false })).toBe('ambiguous');
+    expect(classifyHttpFailure(400, { method: 'get', enveloped: false })).toBe('unavailable');
+    // Reading our own object: a 404 is not proof it is gone.
+    expect(classifyHttpFailure(404, { method: 'get', enveloped: true })).toBe('ambiguous');
+    expect(classifyHttpFailure(404, { method: 'delete', enveloped: true })).toBe('rejected');
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -63,27 +71,32 @@ describe('error classification', () => {
   it('builds the error from the documented envelope', () => {
     const error = errorFromResponse({
       status: 409,
+      method: 'post',
       body: JSON.stringify({ error: { type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'busy' } }),
       retryAfter: '2',
       requestId: 'req_1',
     });
     expect(error).toBeInstanceOf(WooshPayError);
-    expect(error).toMatchObject({ status: 409, type: 'idempotency_error', code: 'idempotency_key_in_use', retryable: true, retryAfterMs: 2_000, requestId: 'req_1', message: 'busy' });
+    expect(error).toMatchObject({ status: 409, type: 'idempotency_error', code: 'idempotency_key_in_use', kind: 'ambiguous', retryable: true, retryAfterMs: 2_000, requestId: 'req_1', message: 'busy' });
   });
 
   it('keeps the param of a 400 and does not retry it', () => {
     const error = errorFromResponse({
       status: 400,
+      method: 'post',
       body: JSON.stringify({ error: { type: 'invalid_request_error', code: 'parameter_missing', param: 'amount' } }),
     });
-    expect(error).toMatchObject({ retryable: false, param: 'amount', code: 'parameter_missing' });
+    expect(error).toMatchObject({ kind: 'rejected', retryable: false, param: 'amount', code: 'parameter_missing' });
   });
 
-  it('classifies an answer without an envelope by its status', () => {
-    const gateway = errorFromResponse({ status: 502, body: '<html>Bad gateway</html>' });
-    expect(gateway).toMatchObject({ status: 502, code: ERROR_CODES.unexpectedResponse, retryable: true });
-    const notFound = errorFromResponse({ status: 404, body: 'nope' });
-    expect(notFound).toMatchObject({ code: ERROR_CODES.unexpectedResponse, retryable: false });
+  it('classifies an answer without an envelope as not a refusal, and a 404 on a read as not proof of absence', () => {
+    const gateway = errorFromResponse({ status: 502, method: 'post', body: '<html>Bad gateway</html>' });
+    expect(gateway).toMatchObject({ status: 502, code: ERROR_CODES.unexpectedResponse, kind: 'ambiguous', retryable: true });
+    const notFound = errorFromResponse({ status: 404, method: 'post', body: 'nope' });
+    expect(notFound).toMatchObject({ code: ERROR_CODES.unexpectedResponse, kind: 'ambiguous' });
+    const missing = errorFromResponse({ status: 404, method: 'get', body: JSON.stringify({ error: { type: 'invalid_request_error', code: 'resource_missing' } }) });
+    expect(missing).toMatchObject({ code: 'resource_missing', kind: 'ambiguous' });
+    expect(missing.message).toContain('not proof that it does not exist');
   });
 });
 

@@ -37,6 +37,8 @@ const settings: PaymentSettings = {
   refundsEnabled: true,
   refundPollMs: 60_000,
   disputeReminderLeadMs: 1_000,
+  lateFundsPolicy: 'review',
+  maxRefunds: 100,
 };
 
 function request(overrides: Partial<PaymentRequest> = {}): PaymentRequest {

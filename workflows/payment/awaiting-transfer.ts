@@ -15,8 +15,9 @@ import type { PaymentRun } from './run.js';
 
 export async function awaitTransfer(run: PaymentRun): Promise<void> {
   const { record } = run;
-  const expiry = new Alarm(() => run.touch());
-  const poll = new Alarm(() => run.touch());
+  // One alarm for the earlier of the two deadlines (the next poll, the window's end): a payment paid before its
+  // first poll costs one timer.
+  const alarm = new Alarm(() => run.touch());
   const polls = new PollSchedule(run.settings.reconcileFirstMs, run.settings.reconcileIntervalMs);
   /** The expiry gate runs once when the window closes, then again at each poll while the intent stays open. */
   let expiryGateTried = false;
@@ -25,9 +26,10 @@ export async function awaitTransfer(run: PaymentRun): Promise<void> {
   const cancelDue = () => run.cancelRequest !== null && !run.cancelAttempted;
   try {
     while (isAwaitingTransfer(record)) {
-      if (!run.cancelRequest && run.shouldContinueAsNew()) await continueAsNewNow(run);
-      expiry.set(!expiryGateTried && Date.now() < record.expires_at ? record.expires_at : null);
-      poll.set(polls.nextAt);
+      // A refused cancel is answered and done: it must not hold the history back from continuing as new.
+      if (!cancelDue() && run.shouldContinueAsNew()) await continueAsNewNow(run);
+      const expiryAhead = !expiryGateTried && Date.now() < record.expires_at;
+      alarm.set(expiryAhead ? Math.min(polls.nextAt, record.expires_at) : polls.nextAt);
       const mark = run.mark();
       // Alarms only make sure a workflow task happens at each deadline; what is due is read from the clock.
       await run.changedSince(mark, () => run.reconcileRequested || cancelDue() || expiryGateDue() || polls.due());
@@ -50,8 +52,7 @@ export async function awaitTransfer(run: PaymentRun): Promise<void> {
       }
     }
   } finally {
-    expiry.clear();
-    poll.clear();
+    alarm.clear();
   }
 }
 
@@ -67,7 +68,8 @@ export async function reconcile(run: PaymentRun): Promise<void> {
     });
     if (intent) {
       record.payment_intent ??= intent.id;
-      run.apply(applyIntentState(record, intent, Date.now(), intendedEnding(run)));
+      const events = applyIntentState(record, intent, Date.now(), intendedEnding(run));
+      run.apply([...events, ...run.providerEvents.retryWaiting(record, Date.now()).events]);
     }
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
@@ -97,10 +99,14 @@ async function cancelAtProvider(run: PaymentRun, ending: UnpaidEnding, reason: s
   } catch (err) {
     const failure = providerFailure(err);
     if (!failure) throw err;
-    // WooshPay refused even to show the intent (e.g. unknown to it): nothing there can be paid.
-    log.warn('WooshPay refused the cancel and the read; ending the payment', { paymentId: record.id, ...failure });
+    // Only WooshPay confirming the cancel ends the payment: without that confirmation money could still land
+    // on the intent. The gate is tried again at the next poll; operators see the payment past its expiry.
+    log.warn('WooshPay refused the cancel and the read; the payment stays open and the gate is tried again', {
+      paymentId: record.id,
+      ...failure,
+    });
     run.cancelAttempted = true;
-    run.apply(endUnpaid(record, ending, Date.now(), failure));
+    run.touch();
     return;
   }
   run.cancelAttempted = true;

@@ -9,6 +9,7 @@ import {
   cancelPaymentUpdate,
   createPaymentUpdate,
   disputeEvidenceUpdate,
+  getContinuationQuery,
   getIntakeQuery,
   getPaymentQuery,
   PaymentErrorType,
@@ -30,6 +31,7 @@ export function registerHandlers(run: PaymentRun): void {
   const intake = (): PaymentIntake => ({ payment: record, requestFingerprint: request.requestFingerprint, intakeId: request.intakeId });
 
   setHandler(getPaymentQuery, () => record);
+  setHandler(getContinuationQuery, () => ({ request, settings: run.settings, carried: run.carried() }));
   setHandler(getIntakeQuery, intake);
   setHandler(providerEventSignal, (event) => onProviderEvent(run, event));
 

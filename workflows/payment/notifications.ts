@@ -65,7 +65,8 @@ export class Courier {
     try {
       if (url) {
         const send = deliveryActivity(next, this.run.settings.notificationRetry);
-        await scope.run(() => send({ url, eventId: next.id, type: next.type, created: next.created, payment: next.payment }));
+        const payment = this.run.record;
+        await scope.run(() => send({ url, eventId: next.id, type: next.type, created: next.created, payment }));
       }
     } catch (err) {
       if (isCancellation(err)) return; // paused for continue-as-new: the next run delivers it

@@ -1,18 +1,20 @@
 /**
- * Phase 3: the paid payment's owner until its retention window ends — refunds settle (webhook or poll),
- * disputes run to their end with a reminder before the evidence deadline, and the run continues as new when
- * its history grows long.
+ * Phase 3: the payment's owner after the transfer phase. A paid payment stays until its retention window ends —
+ * refunds settle (webhook or poll), disputes run to their end with a reminder before the evidence deadline. An
+ * unpaid one stays only while money it may not keep is on its way back. The run continues as new when its
+ * history grows long.
  */
 import { ActivityFailure, log } from '@temporalio/workflow';
-import { applyRefundState, hasOpenDispute, markDisputePastDue } from '../payment-state.js';
+import { applyRefundState, markDisputePastDue, NOT_YET } from '../payment-ledger.js';
+import { hasOpenDispute, isPaid } from '../payment-state.js';
 import { reads } from './activities.js';
 import { Alarm } from './alarm.js';
 import { continueAsNewNow } from './continue-as-new.js';
 import type { PaymentRun } from './run.js';
 
-export async function ownPaidPayment(run: PaymentRun): Promise<void> {
+export async function ownPayment(run: PaymentRun): Promise<void> {
   const { record, settings } = run;
-  run.retentionEndsAt ??= (record.paid_at ?? Date.now()) + settings.retentionMs;
+  if (isPaid(record)) run.retentionEndsAt ??= (record.paid_at ?? Date.now()) + settings.retentionMs;
   const retention = new Alarm(() => run.touch());
   const refundPoll = new Alarm(() => run.touch());
   const disputeDeadline = new Alarm(() => run.touch());
@@ -23,10 +25,11 @@ export async function ownPaidPayment(run: PaymentRun): Promise<void> {
       disputeDeadline.set(checkDisputeDeadline(run));
       const pendingRefund = record.refunds.some((r) => r.status === 'pending');
       const busy = pendingRefund || hasOpenDispute(record) || run.refundsInFlight.size > 0;
-      if (!busy && Date.now() >= run.retentionEndsAt) return;
+      const keepUntil = isPaid(record) ? (run.retentionEndsAt ?? 0) : 0;
+      if (!busy && Date.now() >= keepUntil) return;
       if (run.shouldContinueAsNew()) await continueAsNewNow(run);
 
-      retention.set(run.retentionEndsAt);
+      retention.set(keepUntil > 0 ? keepUntil : null);
       refundPoll.set(pendingRefund ? nextRefundPollAt : null);
       await run.changedSince(mark);
       if (pendingRefund && Date.now() >= nextRefundPollAt) {
@@ -47,7 +50,8 @@ async function pollPendingRefunds(run: PaymentRun): Promise<void> {
     if (refund.status !== 'pending' || !refund.provider_refund || run.refundsInFlight.has(refund.id)) continue;
     try {
       const state = await reads.retrieveRefund({ providerRefundId: refund.provider_refund });
-      run.apply(applyRefundState(run.record, { ...state, refund_id: refund.id }, Date.now()));
+      const applied = applyRefundState(run.record, { ...state, refund_id: refund.id }, Date.now());
+      run.apply(applied === NOT_YET ? [] : applied);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       log.warn('Refund poll failed; will poll again', { refundId: refund.id, error: err.message });

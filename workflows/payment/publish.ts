@@ -5,7 +5,7 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PaymentRecord } from '../messages.js';
 import { paymentMetricsTracker } from '../payment-metrics.js';
-import { DisputeStatus, PaymentStatus, RefundedAmount, WooshPayIntentId } from '../search-attributes.js';
+import { DisputeStatus, PaymentReview, PaymentStatus, RefundedAmount, WooshPayIntentId } from '../search-attributes.js';
 
 type SearchAttributeUpdates = Parameters<typeof upsertSearchAttributes>[0];
 
@@ -13,19 +13,21 @@ export class Publisher {
   private readonly upserted: Record<string, string | number | null> = {};
   private readonly metrics: ReturnType<typeof paymentMetricsTracker>;
 
-  constructor(carriedRecord: PaymentRecord | undefined) {
-    this.metrics = paymentMetricsTracker(carriedRecord);
+  /**
+   * What the run's search attributes already say needs no write (a visibility update for nothing): the API
+   * starts a payment (or opens a closed one again) with its status, and a continued run inherits them all.
+   */
+  constructor(startRecord: PaymentRecord, start: { continued: boolean; inheritsAttributes: boolean }) {
+    this.metrics = paymentMetricsTracker(start.continued ? startRecord : undefined);
+    this.upserted[PaymentStatus.name] = startRecord.status;
+    if (!start.inheritsAttributes) return;
+    for (const [key, value] of keywordsOf(startRecord)) if (value !== null) this.upserted[key.name] = value;
+    this.upserted[RefundedAmount.name] = startRecord.amount_refunded;
   }
 
   publish(record: PaymentRecord): void {
     const updates: SearchAttributeUpdates = [];
-    // The keyword attributes share one key type; a null removes the attribute.
-    const keywords: [typeof PaymentStatus, string | null][] = [
-      [PaymentStatus, record.status],
-      [WooshPayIntentId, record.payment_intent],
-      [DisputeStatus, record.dispute?.status ?? null],
-    ];
-    for (const [key, value] of keywords) {
+    for (const [key, value] of keywordsOf(record)) {
       if (!this.changed(key.name, value)) continue;
       updates.push(value === null ? { key, value: null } : { key, value });
     }
@@ -46,6 +48,16 @@ export class Publisher {
   }
 }
 
+/** The keyword attributes share one key type; a null removes the attribute. */
+function keywordsOf(record: PaymentRecord): [typeof PaymentStatus, string | null][] {
+  return [
+    [PaymentStatus, record.status],
+    [WooshPayIntentId, record.payment_intent],
+    [DisputeStatus, record.dispute?.status ?? null],
+    [PaymentReview, record.review?.reason ?? null],
+  ];
+}
+
 const STATUS_LINES: Partial<Record<PaymentRecord['status'], string>> = {
   requires_action: 'Waiting for the shopper’s bank transfer',
   processing: 'Creating the payment at WooshPay',
@@ -62,5 +74,10 @@ export function renderDetails(record: PaymentRecord): string {
   if (record.checkout_session) lines.push(`Checkout Session: \`${record.checkout_session}\``);
   if (record.dispute) lines.push(`Dispute \`${record.dispute.id}\`: ${record.dispute.status}`);
   if (record.failure) lines.push(`Failure: ${record.failure.code} — ${record.failure.message}`);
+  if (record.amount_received !== record.amount) lines.push(`Received: ${record.amount_received} ${record.currency}`);
+  if (record.review) {
+    const { reason, amount, policy, amount_returned } = record.review;
+    lines.push(`**Needs review: ${reason}** — ${amount} ${record.currency} (policy ${policy}, returned ${amount_returned})`);
+  }
   return lines.join('\n\n');
 }

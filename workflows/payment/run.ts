@@ -4,21 +4,28 @@
  * merchant notifications, publishes the record to operators and wakes whoever waits for a change.
  */
 import { condition, workflowInfo } from '@temporalio/workflow';
-import type { PaymentRecord, PaymentRequest, PaymentSettings } from '../messages.js';
+import type { PaymentRecord, PaymentRequest, PaymentSettings, ProviderEvent } from '../messages.js';
 import { initialRecord, transferFailed, type MerchantEvent, type UnpaidEnding } from '../payment-state.js';
+import { ProviderEventLog } from '../provider-event-log.js';
 import { Courier } from './notifications.js';
 import { Publisher } from './publish.js';
+import { returnUnkeptMoney } from './refunds.js';
 
-/** A merchant notification owed and not yet delivered, with the payment as it was when the event happened. */
+/**
+ * A merchant notification owed and not yet delivered. It carries no copy of the payment: the notification is
+ * sent with the payment as it is at delivery, so a long outbox (a merchant endpoint down for days while refunds
+ * go on) stays small in history and in every continue-as-new.
+ */
 export interface QueuedNotification extends MerchantEvent {
   created: number;
-  payment: PaymentRecord;
 }
 
 /** State carried across continue-as-new. */
 export interface CarriedState {
   record: PaymentRecord;
   seenEventIds: string[];
+  /** WooshPay events that wait for funds the record has not seen yet. */
+  waitingEvents: ProviderEvent[];
   emittedEventIds: string[];
   retentionEndsAt: number | null;
   reminderSentFor: string | null;
@@ -29,6 +36,11 @@ export interface PaymentWorkflowInput {
   request: PaymentRequest;
   settings: PaymentSettings;
   carried?: CarriedState;
+  /**
+   * A WooshPay event for a payment whose workflow had closed (money that arrived late): the payment is opened
+   * again from its last state with this event, applied before anything else runs.
+   */
+  reopenedBy?: ProviderEvent;
 }
 
 export interface CancelRequest {
@@ -40,8 +52,8 @@ export class PaymentRun {
   readonly request: PaymentRequest;
   readonly settings: PaymentSettings;
   readonly record: PaymentRecord;
-  /** WooshPay event ids already applied: WooshPay delivers at least once and in any order. */
-  readonly seenEventIds: Set<string>;
+  /** WooshPay's events, each applied once and in any order. */
+  readonly providerEvents: ProviderEventLog;
   /** Merchant event ids already queued: each notification is owed once, ever. */
   readonly emittedEventIds: Set<string>;
   readonly outbox: QueuedNotification[];
@@ -60,16 +72,17 @@ export class PaymentRun {
   /** Bumped on every change a phase may react to (handlers, alarms); phases wait for it to move. */
   private version = 0;
 
-  constructor({ request, settings, carried }: PaymentWorkflowInput) {
+  constructor({ request, settings, carried, reopenedBy }: PaymentWorkflowInput) {
     this.request = request;
     this.settings = settings;
     this.record = carried?.record ?? initialRecord(request);
-    this.seenEventIds = new Set(carried?.seenEventIds ?? []);
+    this.providerEvents = new ProviderEventLog(carried?.seenEventIds, carried?.waitingEvents);
     this.emittedEventIds = new Set(carried?.emittedEventIds ?? []);
     this.outbox = [...(carried?.outbox ?? [])];
     this.retentionEndsAt = carried?.retentionEndsAt ?? null;
     this.reminderSentFor = carried?.reminderSentFor ?? null;
-    this.publisher = new Publisher(carried?.record);
+    const continued = carried !== undefined;
+    this.publisher = new Publisher(this.record, { continued, inheritsAttributes: continued && !reopenedBy });
     this.courier = new Courier(this);
   }
 
@@ -78,9 +91,10 @@ export class PaymentRun {
     for (const event of events) {
       if (this.emittedEventIds.has(event.id)) continue;
       this.emittedEventIds.add(event.id);
-      this.outbox.push({ ...event, created: Date.now(), payment: snapshot(this.record) });
+      this.outbox.push({ ...event, created: Date.now() });
     }
     if (transferFailed(this.record)) this.cancelRequest ??= { reason: 'payment_failed', ending: 'failed' };
+    returnUnkeptMoney(this);
     this.publisher.publish(this.record);
     this.touch();
   }
@@ -107,15 +121,12 @@ export class PaymentRun {
   carried(): CarriedState {
     return {
       record: this.record,
-      seenEventIds: [...this.seenEventIds],
+      seenEventIds: [...this.providerEvents.seen],
+      waitingEvents: [...this.providerEvents.waiting],
       emittedEventIds: [...this.emittedEventIds],
       retentionEndsAt: this.retentionEndsAt,
       reminderSentFor: this.reminderSentFor,
       outbox: [...this.outbox],
     };
   }
-}
-
-function snapshot(record: PaymentRecord): PaymentRecord {
-  return JSON.parse(JSON.stringify(record)) as PaymentRecord;
 }

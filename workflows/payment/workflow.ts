@@ -7,12 +7,13 @@
  * the record are pure functions in ../payment-state.ts; the run state is one object (run.ts).
  */
 import type { PaymentRecord } from '../messages.js';
-import { isAwaitingTransfer, isPaid } from '../payment-state.js';
+import { isAwaitingTransfer } from '../payment-state.js';
 import { awaitTransfer } from './awaiting-transfer.js';
 import { closeWhenQuiet } from './continue-as-new.js';
 import { createAtProvider } from './creation.js';
 import { registerHandlers } from './handlers.js';
-import { ownPaidPayment } from './paid.js';
+import { ownPayment } from './paid.js';
+import { onProviderEvent } from './provider-events.js';
 import { PaymentRun, type PaymentWorkflowInput } from './run.js';
 
 export type { CarriedState, PaymentWorkflowInput } from './run.js';
@@ -20,12 +21,13 @@ export type { CarriedState, PaymentWorkflowInput } from './run.js';
 export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<PaymentRecord> {
   const run = new PaymentRun(input);
   registerHandlers(run);
+  if (input.reopenedBy) onProviderEvent(run, input.reopenedBy);
   run.courier.start();
   run.apply();
 
   if (run.record.status === 'processing') await createAtProvider(run);
   if (isAwaitingTransfer(run.record)) await awaitTransfer(run);
-  if (isPaid(run.record)) await ownPaidPayment(run);
+  await ownPayment(run);
   await closeWhenQuiet(run);
   return run.record;
 }

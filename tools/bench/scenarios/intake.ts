@@ -1,0 +1,74 @@
+/**
+ * B1, intake: `POST /v1/payments` → 201, at concurrency 1 and open loop at `--rate`, each round running every
+ * floor then the product in the same mode. Target: p50 ≤ 1.25 × (F-UWS-LA + F-SIM), p99 ≤ 3 × its own p50.
+ * The payments it creates are cancelled afterwards (untimed) so they do not wait in later scenarios.
+ */
+import { closedLoop, failures, latencies, openLoop, type DriveResult, type Operation } from '../drivers.js';
+import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
+import { summarize } from '../stats.js';
+import { PAYMENT_AMOUNT, type BenchContext } from '../context.js';
+
+export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const { options, floors, api } = ctx;
+  const created: string[] = [];
+  const subjects: [string, Operation<unknown>][] = [
+    ['F-SIM', floors.sim],
+    ['F-HTTP', floors.http],
+    ['F-UWS0', floors.uws(false)],
+    ['F-UWS-LA', floors.uws(true)],
+    [
+      'product',
+      async (index) => {
+        const key = `bench-${ctx.run}-intake-${index}`;
+        const { status, payment } = await api.createPayment(
+          { amount: PAYMENT_AMOUNT, currency: 'IDR', return_url: 'https://shop.example/return', merchant_order_id: key },
+          key,
+        );
+        created.push(payment.id);
+        if (status !== 201 || !payment.redirect_url) throw new Error(`answered ${status} (${payment.status}) to a new key`);
+      },
+    ],
+  ];
+  const modes: [string, (n: number, op: Operation<unknown>) => Promise<DriveResult<unknown>>][] = [
+    ['concurrency 1', (n, op) => closedLoop(n, 1, op, ctx.signal)],
+    [`open loop ${options.rate}/s`, (n, op) => openLoop(n, options.rate, op, ctx.signal)],
+  ];
+
+  const samples = new Map<string, number[]>();
+  const errors: string[] = [];
+  let batch = 0;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const [mode, drive] of modes) {
+      ctx.log(`intake round ${round}/${options.rounds}, ${mode}: floors then product, ${options.intake} each`);
+      for (const [name, op] of subjects) {
+        const offset = ++batch * 100_000;
+        const result = await drive(options.intake, (i) => op(offset + i));
+        const key = `${name} · ${mode}`;
+        samples.set(key, [...(samples.get(key) ?? []), ...latencies(result)]);
+        errors.push(...summarizeErrors(`intake ${key} round ${round}`, failures(result)));
+      }
+    }
+  }
+  await cancelAll(ctx, created, errors);
+
+  const latencyMs = Object.fromEntries([...samples].map(([key, values]) => [key, summarize(values)]));
+  const figures: Figure[] = [];
+  for (const [mode] of modes) {
+    const at = (name: string) => latencyMs[`${name} · ${mode}`];
+    const product = at('product');
+    const floorSum = at('F-UWS-LA') && at('F-SIM') ? at('F-UWS-LA')!.p50 + at('F-SIM')!.p50 : null;
+    figures.push(
+      figure({ what: `intake p50, ${mode}`, unit: 'ms', product: product?.p50, floor: { name: 'F-UWS-LA + F-SIM', value: floorSum }, target: { id: 'B1', limit: 1.25, at: 'most' } }),
+      figure({ what: `intake p99, ${mode}`, unit: 'ms', product: product?.p99, floor: { name: 'own p50', value: product?.p50 }, target: { id: 'B1', limit: 3, at: 'most' } }),
+      figure({ what: `intake p50 vs F-HTTP, ${mode}`, unit: 'ms', product: product?.p50, floor: { name: 'F-HTTP', value: at('F-HTTP')?.p50 } }),
+      figure({ what: `intake p50 vs F-UWS0, ${mode}`, unit: 'ms', product: product?.p50, floor: { name: 'F-UWS0', value: at('F-UWS0')?.p50 } }),
+    );
+  }
+  return { scenario: 'intake', figures, latencyMs, errors, details: { samplesPerRoundAndSubject: options.intake, rate: options.rate, cancelledAfterwards: created.length } };
+}
+
+async function cancelAll(ctx: BenchContext, ids: string[], errors: string[]): Promise<void> {
+  ctx.log(`cancelling the ${ids.length} intake payments (untimed)`);
+  const result = await closedLoop(ids.length, 10, (i) => ctx.api.cancel(ids[i], 'benchmark intake payment'));
+  errors.push(...summarizeErrors('cancelling intake payments', failures(result)));
+}
