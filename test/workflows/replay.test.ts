@@ -137,6 +137,32 @@ const paths: Record<string, () => Promise<RunRef>> = {
     await stack.waitForPayment(payment.id, (p) => p.status === 'charged_back');
     return { workflowId: payment.id };
   },
+  async underpaid() {
+    // A transfer short of the amount, then WooshPay closes the account: expired, the money held for review.
+    const payment = await createDirect();
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`, { amount_received: 400_000 });
+    await stack.waitForPayment(payment.id, (p) => p.amount_received === 400_000);
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/expire`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'expired' && p.review?.reason === 'underpaid');
+    return { workflowId: payment.id };
+  },
+  async 'overpaid-returned'() {
+    // LATE_FUNDS_POLICY=refund: the excess goes back through the refund ledger on the payment's own initiative.
+    const payment = await withSettings({ lateFundsPolicy: 'refund' }, () => createDirect());
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`, { amount_received: 1_300_000 });
+    await stack.waitForPayment(payment.id, (p) => p.review?.amount_returned === 300_000 && p.amount_refunded === 300_000);
+    return { workflowId: payment.id };
+  },
+  async 'late-transfer-reopens'() {
+    // Money lands after the payment closed: a new run opens from its last state and returns the money.
+    const payment = await withSettings({ lateFundsPolicy: 'refund' }, () => createDirect());
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/expire`);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'expired');
+    await waitUntilQuiet(stack.env.client, { workflowId: payment.id });
+    await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`, { late: true });
+    await stack.waitForPayment(payment.id, (p) => p.review?.reason === 'paid_after_expiry' && p.amount_refunded === 1_000_000);
+    return { workflowId: payment.id };
+  },
   async 'continue-as-new'() {
     // Refunds until the run hands over; the first run's history is the one that ends in continue-as-new.
     const payment = await withSettings({ continueAsNewAfterEvents: 40 }, () => createDirect());
