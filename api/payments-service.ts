@@ -37,6 +37,7 @@ import {
   PaymentAmount,
   PaymentIntegration,
   PaymentStatus as PaymentStatusKey,
+  RefundedAmount,
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { fingerprint, idFromKey } from './idempotency.js';
@@ -136,7 +137,7 @@ export class PaymentsService {
       // A retry while the payment runs joins it; a key reused after it closed never starts a second payment.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...startAttributes(request, 'processing'),
+      ...startAttributes(request, { status: 'processing', amount_refunded: 0 }),
     });
 
     let intake: PaymentIntake;
@@ -219,7 +220,7 @@ export class PaymentsService {
         taskQueue: this.taskQueue,
         args: [{ ...continuation, reopenedBy: event }],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        ...startAttributes(continuation.request, continuation.carried?.record.status ?? 'processing'),
+        ...startAttributes(continuation.request, continuation.carried?.record ?? { status: 'processing', amount_refunded: 0 }),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -298,10 +299,11 @@ export class PaymentsService {
 }
 
 /** What a payment's run starts with for operators: its search attributes and its summary in the UI. */
-function startAttributes(request: PaymentRequest, status: PaymentStatus) {
+function startAttributes(request: PaymentRequest, record: Pick<PaymentRecord, 'status' | 'amount_refunded'>) {
   return {
     typedSearchAttributes: [
-      { key: PaymentStatusKey, value: status },
+      { key: PaymentStatusKey, value: record.status },
+      { key: RefundedAmount, value: record.amount_refunded },
       { key: PaymentIntegration, value: request.integration },
       { key: PaymentAmount, value: request.amount },
       ...(request.merchantOrderId ? [{ key: MerchantOrderId, value: request.merchantOrderId }] : []),

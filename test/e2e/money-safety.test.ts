@@ -185,6 +185,51 @@ describe('a return WooshPay refuses', () => {
   });
 });
 
+describe('WooshPay unavailable', () => {
+  it('a create WooshPay keeps answering 503 moves from the inline try to the durable activity and completes once it recovers', async () => {
+    await stack.sim('/_sim/faults', { kind: 'error', status: 503, method: 'POST', pathPrefix: '/v1/payment_intents' });
+    const key = newKey('fallback');
+    const body = directPayment({ amount: AMOUNT });
+    const first = await stack.call('POST', '/v1/payments', { idempotencyKey: key, body });
+    try {
+      expect(first.status).toBe(503);
+      expect(first.headers.get('retry-after')).not.toBeNull();
+    } finally {
+      await stack.clearFaults();
+    }
+    // The same key joins the payment, which the durable activity (same idempotency key at WooshPay) completes.
+    let created = await stack.call('POST', '/v1/payments', { idempotencyKey: key, body });
+    for (let i = 0; i < 40 && created.status !== 201 && created.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      created = await stack.call('POST', '/v1/payments', { idempotencyKey: key, body });
+    }
+    expect([200, 201]).toContain(created.status);
+    expect(created.body).toMatchObject({ status: 'requires_action', redirect_url: expect.any(String) });
+  });
+
+  it('reconciliation reads failing with 503 leave the payment waiting, never failed', async () => {
+    const payment = await openPayment();
+    await stack.sim('/_sim/faults', { kind: 'error', status: 503, method: 'GET', pathPrefix: '/v1/payment_intents' });
+    try {
+      // An event the payment cannot place makes it read WooshPay at once: the reads fail for a while.
+      await stack.env.client.workflow.getHandle(payment.id).signal('wooshpayEvent', {
+        id: newKey('evt'),
+        type: 'payment_intent.succeeded',
+        created: Date.now(),
+        object: 'payment_intent',
+        data: { id: 'pi_not_ours', status: 'succeeded', amount: AMOUNT, failure: null, cancellation_reason: null },
+      });
+      // The read's four tries (1, 2 and 4 s apart) have all failed by now.
+      await new Promise((r) => setTimeout(r, 12_000));
+      expect((await stack.env.client.workflow.getHandle(payment.id).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await stack.clearFaults();
+    }
+    await transfer(payment.payment_intent);
+    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+  });
+});
+
 describe('answers on a closed payment', () => {
   it('a refund or a cancel of a closed payment is 409 payment_closed, not 404', async () => {
     const payment = await openPayment();

@@ -15,7 +15,9 @@ import type { PaymentActivities } from '../../activities/types.js';
 export const createInline = proxyLocalActivities<PaymentActivities>({
   startToCloseTimeout: '16 seconds',
   scheduleToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds' },
+  // A bounded number of tries too: sdk-core does not enforce the schedule-to-close window while a local
+  // activity waits between retries, so a WooshPay answering 503 at once would otherwise keep it inline for ever.
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 4 },
 });
 
 /** The create once the inline window has passed: bounded by the payment's own deadline. */

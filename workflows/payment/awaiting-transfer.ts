@@ -5,12 +5,12 @@
  * Polls are a safety net behind webhooks: they back off from the first interval to the configured maximum, with
  * jitter, so that thousands of waiting payments spread their reads instead of polling in step.
  */
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import { applyIntentState, endUnpaid, isAwaitingTransfer, type UnpaidEnding } from '../payment-state.js';
 import { provider, reads } from './activities.js';
 import { Alarm } from './alarm.js';
 import { continueAsNewNow } from './continue-as-new.js';
-import { providerFailure } from './failures.js';
+import { isActivityFailure, providerFailure } from './failures.js';
 import type { PaymentRun } from './run.js';
 
 export async function awaitTransfer(run: PaymentRun): Promise<void> {
@@ -72,8 +72,8 @@ export async function reconcile(run: PaymentRun): Promise<void> {
       run.apply([...events, ...run.providerEvents.retryWaiting(record, Date.now()).events]);
     }
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    log.warn('Reconciliation read failed; will poll again', { paymentId: record.id, error: err.message });
+    if (!isActivityFailure(err)) throw err;
+    log.warn('Reconciliation read failed; will poll again', { paymentId: record.id, error: (err as Error).message });
   }
 }
 

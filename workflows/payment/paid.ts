@@ -4,12 +4,13 @@
  * unpaid one stays only while money it may not keep is on its way back. The run continues as new when its
  * history grows long.
  */
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import { applyRefundState, markDisputePastDue, NOT_YET } from '../payment-ledger.js';
 import { hasOpenDispute, isPaid } from '../payment-state.js';
 import { reads } from './activities.js';
 import { Alarm } from './alarm.js';
 import { continueAsNewNow } from './continue-as-new.js';
+import { isActivityFailure } from './failures.js';
 import type { PaymentRun } from './run.js';
 
 export async function ownPayment(run: PaymentRun): Promise<void> {
@@ -53,8 +54,8 @@ async function pollPendingRefunds(run: PaymentRun): Promise<void> {
       const applied = applyRefundState(run.record, { ...state, refund_id: refund.id }, Date.now());
       run.apply(applied === NOT_YET ? [] : applied);
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      log.warn('Refund poll failed; will poll again', { refundId: refund.id, error: err.message });
+      if (!isActivityFailure(err)) throw err;
+      log.warn('Refund poll failed; will poll again', { refundId: refund.id, error: (err as Error).message });
     }
   }
 }

@@ -20,9 +20,9 @@ export class Publisher {
   constructor(startRecord: PaymentRecord, start: { continued: boolean; inheritsAttributes: boolean }) {
     this.metrics = paymentMetricsTracker(start.continued ? startRecord : undefined);
     this.upserted[PaymentStatus.name] = startRecord.status;
+    this.upserted[RefundedAmount.name] = startRecord.amount_refunded;
     if (!start.inheritsAttributes) return;
     for (const [key, value] of keywordsOf(startRecord)) if (value !== null) this.upserted[key.name] = value;
-    this.upserted[RefundedAmount.name] = startRecord.amount_refunded;
   }
 
   publish(record: PaymentRecord): void {
