@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createPaymentUpdate, type PaymentRecord } from '../../workflows/messages.js';
 import { paymentWorkflow } from '../../workflows/payment/workflow.js';
-import { directPayment, newKey, startStack, TEST_SETTINGS, type Stack } from '../helpers/stack.js';
+import { checkoutPayment, directPayment, newKey, startStack, TEST_SETTINGS, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -184,14 +184,7 @@ describe('a checkout payment', () => {
   async function createCheckout(): Promise<any> {
     const res = await stack.call('POST', '/v1/payments', {
       idempotencyKey: newKey('co'),
-      body: {
-        amount: 300_000,
-        currency: 'IDR',
-        integration: 'checkout',
-        success_url: 'https://shop.example/ok',
-        cancel_url: 'https://shop.example/no',
-        line_items: [{ name: 'Kopi', unit_amount: 100_000, quantity: 3 }],
-      },
+      body: checkoutPayment(),
     });
     expect(res.status).toBe(201);
     return res.body;
