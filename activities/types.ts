@@ -81,6 +81,8 @@ export interface DisputeEvidenceInput {
 
 export interface MerchantNotificationInput {
   url: string;
+  /** Whose signing secret signs the delivery; the secret itself is looked up by the worker, never carried here. */
+  merchantId: string;
   eventId: string;
   type: string;
   created: number;

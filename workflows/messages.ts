@@ -34,8 +34,16 @@ export interface LineItemInput {
 }
 
 /** What the intake API hands the workflow, already validated. */
+/** The merchant of an `API_KEYS` entry written without `merchant:`, and of payments from before merchants. */
+export const DEFAULT_MERCHANT_ID = 'default';
+
 export interface PaymentRequest {
   paymentId: string;
+  /**
+   * The merchant whose API key created the payment; only that merchant's keys reach it. Absent in payments
+   * started before merchants existed: those belong to `default` (see DEFAULT_MERCHANT_ID).
+   */
+  merchantId?: string;
   /** Hash of the canonical request body; the API compares it to spot an Idempotency-Key reused with another body. */
   requestFingerprint: string;
   /** A nonce of the intake request that started the workflow: tells the API "created" (201) from "replayed" (200). */

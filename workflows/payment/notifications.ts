@@ -16,7 +16,7 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { PaymentActivities } from '../../activities/types.js';
-import type { NotificationRetry } from '../messages.js';
+import { DEFAULT_MERCHANT_ID, type NotificationRetry } from '../messages.js';
 import type { PaymentRun, QueuedNotification } from './run.js';
 
 /**
@@ -66,7 +66,7 @@ export class Courier {
       if (url) {
         const send = deliveryActivity(next, this.run.settings.notificationRetry);
         const payment = this.run.record;
-        await scope.run(() => send({ url, eventId: next.id, type: next.type, created: next.created, payment }));
+        await scope.run(() => send({ url, merchantId: this.run.request.merchantId ?? DEFAULT_MERCHANT_ID, eventId: next.id, type: next.type, created: next.created, payment }));
       }
     } catch (err) {
       if (isCancellation(err)) return; // paused for continue-as-new: the next run delivers it
