@@ -59,9 +59,14 @@ export const EnvSchema = z
     NOTIFY_SIGNING_SECRET: z.string().min(16).optional(),
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
-    /** First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS. */
-    RECONCILE_FIRST_SECONDS: positiveInt.default(60),
-    RECONCILE_INTERVAL_SECONDS: positiveInt.default(900),
+    /**
+     * First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS.
+     * Polls are the safety net behind webhooks, which WooshPay retries for three days (docs/wooshpay-api.md §10),
+     * and a transfer is rarely made in the first minutes: early, frequent polls would cost every waiting payment a
+     * workflow task (a replay, past the worker's cache) for nothing. The expiry gate reads WooshPay in any case.
+     */
+    RECONCILE_FIRST_SECONDS: positiveInt.default(300),
+    RECONCILE_INTERVAL_SECONDS: positiveInt.default(1800),
     /** Money a payment may not keep (late, underpaid, overpaid): held for a person, or refunded. */
     LATE_FUNDS_POLICY: z.enum(LATE_FUNDS_POLICIES).default('review'),
     /** Refunds one payment may hold; bounds the record, its history and every payload that carries it. */
