@@ -98,7 +98,8 @@ export function refuseAddress(address: string, policy: OutboundPolicy, protocol:
   if (kind === 'public') return protocol === 'https:' ? undefined : 'plain http is accepted only for private receivers in development; use https';
   if (PRIVATE_KINDS.has(kind) && policy.allowPrivateNetworks) return undefined;
   const hint = PRIVATE_KINDS.has(kind) ? ' (NOTIFY_ALLOW_PRIVATE_NETWORKS is off)' : '';
-  return `resolves to a ${kind} address (${address}), which notifications are never sent to${hint}`;
+  const article = /^[aeiou]/.test(kind) ? 'an' : 'a';
+  return `resolves to ${article} ${kind} address (${address}), which notifications are never sent to${hint}`;
 }
 
 /** The reason for the first refused address, or undefined when every one is allowed (and there is one). */
