@@ -60,6 +60,8 @@ const IPV6_BLOCKS: [string, number, AddressKind][] = [
 ];
 const IPV6_RANGES = IPV6_BLOCKS.map(([base, bits, kind]) => ({ base: ipv6Value(base)!, mask: prefixMask(bits), kind }));
 const GLOBAL_UNICAST = { base: ipv6Value('2000::')!, mask: prefixMask(3) };
+/** The upper 96 bits of IPv4-mapped (::ffff:0:0/96) and NAT64 (64:ff9b::/96) addresses. */
+const IPV4_CARRYING_PREFIXES = new Set([0xffffn, ipv6Value('64:ff9b::')! >> 32n]);
 
 /**
  * The kind of an IP address as the resolver or the URL parser writes it (IPv6 with or without brackets or a
@@ -83,7 +85,7 @@ function classifyIPv6(value: bigint): AddressKind {
   if (METADATA_IPV6.has(value)) return 'metadata';
   const high96 = value >> 32n;
   const low32 = Number(value & 0xffffffffn);
-  if (high96 === 0xffffn || high96 === ipv6Value('64:ff9b::')! >> 32n) return classifyIPv4(low32); // mapped, NAT64
+  if (IPV4_CARRYING_PREFIXES.has(high96)) return classifyIPv4(low32);
   if (high96 === 0n) return 'reserved'; // deprecated IPv4-compatible
   if (value >> 112n === 0x2002n) return classifyIPv4(Number((value >> 80n) & 0xffffffffn)); // 6to4
   const range = IPV6_RANGES.find((r) => (value & r.mask) === r.base);
