@@ -5,6 +5,8 @@
  * Host names resolve through a table here (falling back to the system resolver, e.g. for localhost), so the
  * test needs no DNS server and can make an answer change between intake and delivery.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HostResolver } from '../../activities/outbound-target.js';
 import { systemResolver } from '../../activities/outbound-target.js';
@@ -85,15 +87,28 @@ describe('production rules (NOTIFY_ALLOW_PRIVATE_NETWORKS off)', () => {
 describe('development rules (NOTIFY_ALLOW_PRIVATE_NETWORKS on)', () => {
   let stack: Stack;
   let receiver: Receiver;
+  /** Answers every POST with a redirect to the receiver. */
+  let redirector: Server;
+  let redirected = 0;
   beforeAll(async () => {
     receiver = await startReceiver();
+    redirector = createServer((req, res) => {
+      redirected++;
+      req.resume();
+      res.writeHead(307, { Location: receiver.url }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     // `.test` names never resolve through DNS: a delivery that arrives went to the address checked, not a new lookup.
     const pinned = resolverFrom({ 'receiver.test': ['127.0.0.1'] });
-    stack = await startStack({ resolveHost: { intake: pinned, delivery: pinned } });
+    stack = await startStack({
+      resolveHost: { intake: pinned, delivery: pinned },
+      settings: { notificationRetry: { initialIntervalMs: 200, maximumIntervalMs: 1_000 } },
+    });
   });
   afterAll(async () => {
     await stack?.close();
     await receiver?.close();
+    await new Promise((resolve) => redirector?.close(resolve));
   });
 
   it('delivers over http to a private receiver, connecting to the checked address with the URL’s host in Host', async () => {
@@ -103,6 +118,13 @@ describe('development rules (NOTIFY_ALLOW_PRIVATE_NETWORKS on)', () => {
     const notification = receiver.received.find((n) => n.body.data.object.id === paymentId) ?? delivered;
     expect(notification.headers.host).toBe(`receiver.test:${port}`);
     expect(notification.body.type).toMatch(/^payment\./);
+  });
+
+  it('does not follow a redirect: a 3xx is a failed delivery, retried, and the redirect target never hears of it', async () => {
+    const { port } = redirector.address() as AddressInfo;
+    const paymentId = await paidPayment(stack, `http://127.0.0.1:${port}/notify`);
+    await waitFor(async () => (redirected >= 2 ? true : undefined));
+    expect(receiver.received.filter((n) => n.body.data.object.id === paymentId)).toEqual([]);
   });
 
   it('still refuses metadata addresses and public plain http', async () => {
