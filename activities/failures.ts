@@ -15,6 +15,8 @@ export const ActivityErrorType = {
   ProviderUnavailable: 'WooshPayUnavailable',
   /** The merchant's endpoint did not take the notification: retried for days. */
   NotificationFailed: 'MerchantNotificationFailed',
+  /** The notification URL's host is (now) an address we never send to (activities/outbound-address.ts): not retried. */
+  NotificationAddressRefused: 'NotificationAddressRefused',
   /** Something in our configuration is missing: retrying cannot help. */
   Misconfigured: 'Misconfigured',
 } as const;

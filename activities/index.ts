@@ -1,5 +1,7 @@
 import type { WooshPayClient } from '../wooshpay/index.js';
 import { createNotificationActivities } from './notify.js';
+import type { OutboundPolicy } from './outbound-address.js';
+import type { HostResolver } from './outbound-target.js';
 import type { PaymentActivities } from './types.js';
 import { createWooshPayActivities } from './wooshpay.js';
 
@@ -8,12 +10,16 @@ export type { PaymentActivities } from './types.js';
 export interface ActivityDependencies {
   wooshpay: WooshPayClient;
   notifySigningSecret: string | undefined;
+  /** Where merchant notifications may go (NOTIFY_ALLOW_PRIVATE_NETWORKS). */
+  outbound: OutboundPolicy;
+  /** Tests: where host names resolve for deliveries. */
+  resolveHost?: HostResolver;
 }
 
 /** Every activity the worker registers, wired to its dependencies (dependency injection, as in the samples). */
 export function createActivities(deps: ActivityDependencies): PaymentActivities {
   return {
     ...createWooshPayActivities(deps.wooshpay),
-    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret }),
+    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret, outbound: deps.outbound, resolveHost: deps.resolveHost }),
   };
 }

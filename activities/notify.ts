@@ -4,9 +4,11 @@
  */
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import ky from 'ky';
 import { signWebhookPayload } from '../wooshpay/index.js';
 import { ActivityErrorType } from './failures.js';
+import type { OutboundPolicy } from './outbound-address.js';
+import { resolveOutboundTarget, type HostResolver } from './outbound-target.js';
+import { postToPinnedAddress } from './pinned-post.js';
 import type { MerchantNotificationInput } from './types.js';
 
 export const NOTIFICATION_SIGNATURE_HEADER = 'Payments-Signature';
@@ -14,9 +16,13 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 export interface NotifierOptions {
   signingSecret: string | undefined;
+  /** The outbound rules, checked again at every delivery (a DNS answer can change after intake). */
+  outbound: OutboundPolicy;
+  /** Tests: where host names resolve; the system resolver otherwise. */
+  resolveHost?: HostResolver;
 }
 
-export function createNotificationActivities({ signingSecret }: NotifierOptions) {
+export function createNotificationActivities({ signingSecret, outbound, resolveHost }: NotifierOptions) {
   return {
     async deliverMerchantNotification(input: MerchantNotificationInput): Promise<void> {
       if (!signingSecret) {
@@ -33,25 +39,35 @@ export function createNotificationActivities({ signingSecret }: NotifierOptions)
         created: input.created,
         data: { object: input.payment },
       });
+      const target = await resolveOutboundTarget(input.url, outbound, { resolve: resolveHost });
+      // The URL's path and query stay out of messages: they may carry the merchant's own tokens.
+      const where = originOf(input.url);
+      if (!target.ok) {
+        // A refused address is refused on every attempt; a name that does not resolve may resolve later.
+        throw ApplicationFailure.create({
+          type: target.problem === 'refused' ? ActivityErrorType.NotificationAddressRefused : ActivityErrorType.NotificationFailed,
+          message: `Not delivering to ${where}: ${target.reason}.`,
+          nonRetryable: target.problem === 'refused',
+        });
+      }
       let status: number;
       try {
-        const response = await ky.post(input.url, {
+        status = await postToPinnedAddress({
+          url: target.url,
+          address: target.address,
+          family: target.family,
           body,
           headers: {
             'Content-Type': 'application/json',
             [NOTIFICATION_SIGNATURE_HEADER]: signWebhookPayload({ rawBody: body, secret: signingSecret }),
             'Payments-Delivery-Attempt': String(activityInfo().attempt),
           },
-          retry: 0,
-          timeout: DELIVERY_TIMEOUT_MS,
-          throwHttpErrors: false,
-          signal: cancellationSignal(),
+          signal: AbortSignal.any([cancellationSignal(), AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]),
         });
-        status = response.status;
       } catch (err) {
         throw ApplicationFailure.create({
           type: ActivityErrorType.NotificationFailed,
-          message: `Could not reach ${new URL(input.url).origin}: ${(err as Error).message}`,
+          message: `Could not reach ${where}: ${(err as Error).message}`,
         });
       }
       if (status < 200 || status >= 300) {
@@ -62,4 +78,12 @@ export function createNotificationActivities({ signingSecret }: NotifierOptions)
       }
     },
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an unparsable URL';
+  }
 }

@@ -16,7 +16,7 @@ export interface AppDependencies {
   logger: Logger;
   /** `POST /webhooks/wooshpay`; it reads the raw body itself (signatures cover the exact bytes). */
   webhookHandler: RequestHandler;
-  /** Request latency and webhook outcomes, served at `GET /metrics`. */
+  /** Request latency and webhook outcomes; times every request here, served on its own listener (api/metrics.ts). */
   metrics: ApiMetrics;
 }
 
@@ -34,7 +34,6 @@ export function createApp(deps: AppDependencies): express.Express {
       client: deps.client,
       payments: deps.payments,
       webhookHandler: deps.webhookHandler,
-      metricsHandler: deps.metrics.handler,
       openApiDocument: buildOpenApiDocument(ROUTES),
     },
     deps.apiKeys,

@@ -1,9 +1,11 @@
 /**
- * The intake API's Prometheus metrics (`GET /metrics`): request latency by route template, method and
- * status, and what became of each WooshPay webhook. One registry per app, so tests can run several apps in a
- * process without their series mixing.
+ * The intake API's Prometheus metrics: request latency by route template, method and status, and what became
+ * of each WooshPay webhook. One registry per app, so tests can run several apps in a process without their
+ * series mixing. Served as `GET /metrics` on a listener of its own (API_METRICS_PORT), never beside `/v1`:
+ * the API port is the one exposed to callers, and metrics answer without a key (docs/design.md, "Metrics").
  */
-import type { Request, RequestHandler } from 'express';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { WebhookOutcome } from './webhooks.js';
 
@@ -14,7 +16,7 @@ export interface ApiMetrics {
   registry: Registry;
   /** Times every request; mount first. */
   middleware: RequestHandler;
-  /** `GET /metrics` in the Prometheus text format. */
+  /** `GET /metrics` in the Prometheus text format (mounted by startMetricsListener). */
   handler: RequestHandler;
   /** Wire to `startApiServer`'s `onWebhookOutcome`. */
   webhookOutcome(outcome: WebhookOutcome, eventType: string | undefined): void;
@@ -74,4 +76,31 @@ export function routeTemplate(req: Request): string {
   const pathSegments = path.split('/').filter(Boolean);
   const prefix = pathSegments.slice(0, Math.max(0, pathSegments.length - routeSegments));
   return `${prefix.length ? `/${prefix.join('/')}` : ''}${routePath}`;
+}
+
+export interface MetricsListener {
+  /** `http://host:port/metrics`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The metrics listener: `GET /metrics` and nothing else, on `host:port` (port 0: any free port). */
+export async function startMetricsListener(metrics: ApiMetrics, host: string, port: number): Promise<MetricsListener> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metrics.handler);
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

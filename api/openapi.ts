@@ -57,7 +57,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES): Open
     tags: [
       { name: 'Payments', description: 'For merchant backends: Bearer API key.' },
       { name: 'Webhooks', description: 'For WooshPay: signed events.' },
-      { name: 'Operations', description: 'Health, readiness, metrics, this document.' },
+      { name: 'Operations', description: 'Health, readiness, this document. Metrics are served on a port of their own, not here.' },
     ],
     paths,
     components: {

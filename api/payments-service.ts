@@ -42,6 +42,7 @@ import {
 import { ApiError } from './errors.js';
 import { fingerprint, idFromKey } from './idempotency.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
+import type { NotifyUrlCheck } from './notify-url-check.js';
 import {
   grpcCodeOf,
   grpcStatus,
@@ -67,6 +68,8 @@ export interface PaymentsServiceOptions {
   taskQueue: string;
   settings: PaymentSettings;
   createWaitMs?: number;
+  /** Refuses a `notify_url` the worker may not send to (api/notify-url-check.ts); before anything starts. */
+  checkNotifyUrl: NotifyUrlCheck;
 }
 
 export interface CreatedPayment {
@@ -101,15 +104,18 @@ export class PaymentsService {
   /** Fixed into each new payment's input; later changes apply to new payments only. */
   settings: PaymentSettings;
   private readonly createWaitMs: number;
+  private readonly checkNotifyUrl: NotifyUrlCheck;
 
   constructor(options: PaymentsServiceOptions) {
     this.client = options.client;
+    this.checkNotifyUrl = options.checkNotifyUrl;
     this.taskQueue = options.taskQueue;
     this.settings = options.settings;
     this.createWaitMs = options.createWaitMs ?? DEFAULT_CREATE_WAIT_MS;
   }
 
   async create(body: CreatePaymentBody, idempotencyKey: string): Promise<CreatedPayment> {
+    if (body.notify_url !== undefined) await this.checkNotifyUrl(body.notify_url);
     const paymentId = idFromKey('pay', 'payment', idempotencyKey);
     const now = Date.now();
     const request: PaymentRequest = {

@@ -10,7 +10,7 @@ import { routeTemplate } from './metrics.js';
 
 const PAYMENT_IN_PATH = /^\/v1\/payments\/(pay_[a-z0-9]+)(?:\/|$)/;
 /** Polled by load balancers and Prometheus: logged at debug so they do not drown the rest. */
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_ROUTES = new Set(['/healthz', '/readyz']);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function requestLogger(logger: Logger): RequestHandler {

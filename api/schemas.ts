@@ -62,7 +62,7 @@ export const CreatePaymentBodySchema = z
     merchant_order_id: z.string().min(1).max(128).optional(),
     metadata: MetadataSchema.default({}),
     expires_in: z.number().int().min(60).max(MAX_EXPIRES_IN_SECONDS).optional(),
-    notify_url: absoluteUrl.optional(),
+    notify_url: absoluteUrl.optional().describe('https, no credentials, a host whose every address is public (checked at intake and at each delivery); refused: 400 with param notify_url. Plain http and private hosts only where NOTIFY_ALLOW_PRIVATE_NETWORKS is on (development).'),
   })
   .superRefine((body, ctx) => {
     const need = (field: keyof typeof body, why: string) => {

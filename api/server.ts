@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { HostResolver } from '../activities/outbound-target.js';
 import type { Config } from '../config/config.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 import type { PaymentSettings } from '../workflows/messages.js';
 import { createApp } from './app.js';
-import { createApiMetrics, type ApiMetrics } from './metrics.js';
+import { createApiMetrics, startMetricsListener, type ApiMetrics, type MetricsListener } from './metrics.js';
+import { notifyUrlCheck } from './notify-url-check.js';
 import { PaymentsService } from './payments-service.js';
 import { wooshpayWebhookHandler, type WebhookOutcome } from './webhooks.js';
 
@@ -30,6 +32,8 @@ export interface ApiServer {
   url: string;
   client: Client;
   metrics: ApiMetrics;
+  /** `GET /metrics` on API_METRICS_PORT; undefined when that is unset. */
+  metricsUrl: string | undefined;
   payments: PaymentsService;
   close(): Promise<void>;
 }
@@ -41,9 +45,11 @@ export interface ApiServerOptions {
   settings?: Partial<PaymentSettings>;
   createWaitMs?: number;
   onWebhookOutcome?: (outcome: WebhookOutcome, eventType: string | undefined) => void;
+  /** Tests: where `notify_url` host names resolve at intake; the system resolver otherwise. */
+  resolveHost?: HostResolver;
 }
 
-export async function startApiServer({ config, logger, settings, createWaitMs, onWebhookOutcome }: ApiServerOptions): Promise<ApiServer> {
+export async function startApiServer({ config, logger, settings, createWaitMs, onWebhookOutcome, resolveHost }: ApiServerOptions): Promise<ApiServer> {
   const { apiKeys } = config.api;
   const { baseUrl, secretKey, webhookSecrets } = config.wooshpay;
   if (!apiKeys?.length) throw new Error('API_KEYS is required to serve /v1.');
@@ -59,6 +65,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
     taskQueue: config.temporal.taskQueue,
     settings: { ...paymentSettingsFromConfig(config), ...settings },
     createWaitMs,
+    checkNotifyUrl: notifyUrlCheck({ allowPrivateNetworks: config.payments.notifyAllowPrivateNetworks }, { resolve: resolveHost }),
   });
   const metrics = createApiMetrics({ processMetrics: true });
   const app = createApp({
@@ -88,19 +95,28 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.api.host}:${port}`;
-  logger.info({ url }, 'api listening');
+  let metricsListener: MetricsListener | undefined;
+  if (config.api.metricsPort !== undefined) {
+    metricsListener = await startMetricsListener(metrics, config.api.host, config.api.metricsPort).catch(async (err: unknown) => {
+      await new Promise((resolve) => server.close(resolve));
+      throw err;
+    });
+  }
+  logger.info({ url, metricsUrl: metricsListener?.url ?? null }, 'api listening');
 
   return {
     url,
     client,
     payments,
     metrics,
+    metricsUrl: metricsListener?.url,
     async close() {
       // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await metricsListener?.close();
       await connection.close();
     },
   };

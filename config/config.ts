@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkUrlShape } from '../activities/outbound-address.js';
 import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
 
 /**
@@ -57,6 +58,11 @@ export const EnvSchema = z
     REFUNDS_ENABLED: bool.default(true),
     NOTIFY_URL: httpUrl.optional(),
     NOTIFY_SIGNING_SECRET: z.string().min(16).optional(),
+    /**
+     * Local development only (`npm start` sets it): notifications may go to loopback, private and link-local
+     * addresses, over plain http too. Off: https to public addresses only (docs/design.md, "Outbound URLs").
+     */
+    NOTIFY_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
     /**
@@ -73,6 +79,8 @@ export const EnvSchema = z
     MAX_REFUNDS_PER_PAYMENT: positiveInt.max(1000).default(100),
 
     METRICS_PORT: port.default(9464),
+    /** The API's own Prometheus listener (on HOST), apart from `/v1`; unset: the API serves no metrics. */
+    API_METRICS_PORT: port.optional(),
     /** A workflow bundle built ahead of time (production images); unset: the worker bundles at start. */
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   })
@@ -85,13 +93,16 @@ export const EnvSchema = z
         message: 'WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are set together (or neither, for the simulator)',
       });
     }
+    // The rules a notify_url meets at intake; its host is resolved and checked again at each delivery.
+    const notifyUrl = env.NOTIFY_URL && checkUrlShape(env.NOTIFY_URL, { allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS });
+    if (notifyUrl && !notifyUrl.ok) ctx.addIssue({ code: 'custom', path: ['NOTIFY_URL'], message: notifyUrl.reason });
   });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; apiKeys: string[] | undefined; publicBaseUrl: string | undefined };
+  api: { port: number; host: string; apiKeys: string[] | undefined; publicBaseUrl: string | undefined; metricsPort: number | undefined };
   temporal: {
     /** Unset: `npm start` runs an embedded dev server. */
     address: string | undefined;
@@ -115,6 +126,8 @@ export interface Config {
     refundsEnabled: boolean;
     notifyUrl: string | undefined;
     notifySigningSecret: string | undefined;
+    /** NOTIFY_ALLOW_PRIVATE_NETWORKS. */
+    notifyAllowPrivateNetworks: boolean;
     retentionDays: number;
     reconcileFirstSeconds: number;
     reconcileIntervalSeconds: number;
@@ -147,7 +160,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   return {
     logLevel: e.LOG_LEVEL,
-    api: { port: e.PORT, host: e.HOST, apiKeys: e.API_KEYS, publicBaseUrl: e.PUBLIC_BASE_URL },
+    api: { port: e.PORT, host: e.HOST, apiKeys: e.API_KEYS, publicBaseUrl: e.PUBLIC_BASE_URL, metricsPort: e.API_METRICS_PORT },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -169,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refundsEnabled: e.REFUNDS_ENABLED,
       notifyUrl: e.NOTIFY_URL,
       notifySigningSecret: e.NOTIFY_SIGNING_SECRET,
+      notifyAllowPrivateNetworks: e.NOTIFY_ALLOW_PRIVATE_NETWORKS,
       retentionDays: e.PAYMENT_RETENTION_DAYS,
       reconcileFirstSeconds: e.RECONCILE_FIRST_SECONDS,
       reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,

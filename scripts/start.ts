@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startApiServer } from '../api/server.js';
+import { startApiServer, type ApiServer } from '../api/server.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { startWorker } from '../worker/run.js';
@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   // Development secrets, made fresh for this run when not configured, and printed in the banner.
   env.API_KEYS ||= `dev_${randomBytes(18).toString('base64url')}`;
   env.NOTIFY_SIGNING_SECRET ||= `notify_${randomBytes(18).toString('base64url')}`;
+  // Local receivers (http://127.0.0.1:…) are the point of a development run; production leaves this off.
+  env.NOTIFY_ALLOW_PRIVATE_NETWORKS ||= 'true';
+  // The API's metrics on a port of their own, any free one unless chosen (the banner says which).
+  env.API_METRICS_PORT ||= '0';
   let config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true });
   // Before anything touches Temporal's native runtime (the dev server launcher does).
@@ -64,10 +68,11 @@ async function main(): Promise<void> {
   const api = await startApiServer({ config, logger: logger.child({ role: 'api' }) });
   stops.unshift({ name: 'api', stop: () => api.close() });
 
-  printBanner(config, api.url, !process.env.API_KEYS, embeddedTemporal);
+  printBanner(config, api, !process.env.API_KEYS, embeddedTemporal);
 }
 
-function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embeddedTemporal: boolean): void {
+function printBanner(config: Config, api: ApiServer, generatedKey: boolean, embeddedTemporal: boolean): void {
+  const apiUrl = api.url;
   const uiUrl = embeddedTemporal ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the UI of your Temporal)';
   const lines = [
     '',
@@ -77,7 +82,7 @@ function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embe
     `  Temporal     ${config.temporal.address}${embeddedTemporal ? ' (embedded dev server, data in ' + config.dataDir + ')' : ''}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
     `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
     `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
-    `  Metrics      API ${apiUrl}/metrics · worker http://${metricsBindAddress(config)}/metrics`,
+    `  Metrics      API ${api.metricsUrl ?? '(off)'} · worker http://${metricsBindAddress(config)}/metrics`,
     '',
     ...tryItLines(apiUrl, generatedKey ? config.api.apiKeys![0] : '$API_KEY'),
   ];

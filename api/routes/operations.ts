@@ -1,4 +1,7 @@
-/** The routes outside `/v1`: WooshPay's webhook, health, readiness, metrics and the OpenAPI document. */
+/**
+ * The routes outside `/v1`: WooshPay's webhook, health, readiness and the OpenAPI document. Metrics are not
+ * among them: they have a listener of their own (API_METRICS_PORT, api/metrics.ts).
+ */
 import { SIGNATURE_HEADER, EventSchema } from '../../wooshpay/index.js';
 import { livenessHandler, readinessHandler } from '../health.js';
 import { errorResponses } from '../openapi/error-responses.js';
@@ -60,20 +63,6 @@ const ready = defineExpressRoute(
   ({ client }) => readinessHandler(client),
 );
 
-const metrics = defineExpressRoute(
-  {
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics',
-    tag: 'Operations',
-    summary: 'Prometheus metrics',
-    description: '`http_request_duration_seconds{route,method,status_code}`, `wooshpay_webhook_outcomes_total{outcome,event_type}` and process metrics.',
-    auth: 'none',
-    responses: { 200: { description: 'Prometheus text exposition format.', mediaType: 'text/plain' } },
-  },
-  ({ metricsHandler }) => metricsHandler,
-);
-
 const openapi = defineExpressRoute(
   {
     method: 'get',
@@ -87,4 +76,4 @@ const openapi = defineExpressRoute(
   ({ openApiDocument }) => (_req, res) => void res.json(openApiDocument),
 );
 
-export const OPERATIONS_ROUTES = [receiveWooshPayEvent, health, ready, metrics, openapi] as const;
+export const OPERATIONS_ROUTES = [receiveWooshPayEvent, health, ready, openapi] as const;

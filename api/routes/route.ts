@@ -19,7 +19,6 @@ export interface RouteDependencies {
   payments: PaymentsService;
   /** `POST /webhooks/wooshpay`; it reads the raw body itself (signatures cover the exact bytes). */
   webhookHandler: RequestHandler;
-  metricsHandler: RequestHandler;
   /** Built once per app from this same table. */
   openApiDocument: object;
 }

@@ -104,11 +104,13 @@ export async function startCluster(settings: ClusterSettings): Promise<RunningCl
       WORKFLOW_BUNDLE_PATH: bundle.outFile,
       HOST: '127.0.0.1',
     };
+    // API replicas side by side: each its own port, and its own metrics port when API_METRICS_PORT is set (0 stays 0).
+    const apiMetricsPort = (i: number) => roleEnv.API_METRICS_PORT && { API_METRICS_PORT: String(Number(roleEnv.API_METRICS_PORT) && Number(roleEnv.API_METRICS_PORT) + i) };
     const role = (kind: 'api' | 'worker', i: number) =>
       productRole({
         kind,
         index: i + 1,
-        env: kind === 'api' ? { ...roleEnv, PORT: String(settings.apiPort + i) } : { ...roleEnv, METRICS_PORT: String(settings.metricsPort + i) },
+        env: kind === 'api' ? { ...roleEnv, PORT: String(settings.apiPort + i), ...apiMetricsPort(i) } : { ...roleEnv, METRICS_PORT: String(settings.metricsPort + i) },
         clusterDir,
         temporalAddress: temporal.address,
         namespace: settings.namespace,

@@ -13,7 +13,7 @@ let receiver: Receiver;
 beforeAll(async () => {
   receiver = await startReceiver();
   // Reconciliation polls an hour out: a payment here is paid by its webhook, or not at all.
-  t = await startTestCluster({ productEnv: { NOTIFY_URL: receiver.url, RECONCILE_FIRST_SECONDS: '3600', RECONCILE_INTERVAL_SECONDS: '3600' } });
+  t = await startTestCluster({ productEnv: { NOTIFY_URL: receiver.url, NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true', RECONCILE_FIRST_SECONDS: '3600', RECONCILE_INTERVAL_SECONDS: '3600' } });
 }, 900_000);
 afterAll(async () => {
   await t?.close();

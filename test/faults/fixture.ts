@@ -102,6 +102,8 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
     WOOSHPAY_BASE_URL: simulator.url,
     WOOSHPAY_SECRET_KEY: secretKey,
     NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
+    // The receiver listens on loopback over plain http.
+    NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true',
     TEMPORAL_LOG_LEVEL: 'WARN',
     ...options.workerEnv,
   };

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import type { HostResolver } from '../../activities/outbound-target.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
@@ -55,6 +56,10 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   settings?: Partial<PaymentSettings>;
   createWaitMs?: number;
+  /** NOTIFY_ALLOW_PRIVATE_NETWORKS for the API and the worker; on by default (receivers listen on loopback http). */
+  allowPrivateNetworks?: boolean;
+  /** Where notification hosts resolve, at intake (API) and at delivery (worker); the system resolver otherwise. */
+  resolveHost?: { intake?: HostResolver; delivery?: HostResolver };
 }
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -84,16 +89,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WOOSHPAY_SECRET_KEY: secretKey,
     WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret!,
     NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
+    NOTIFY_ALLOW_PRIVATE_NETWORKS: String(options.allowPrivateNetworks ?? true),
   });
   const api = await startApiServer({
     config,
     logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
     settings: { ...TEST_SETTINGS, ...options.settings },
     createWaitMs: options.createWaitMs,
+    resolveHost: options.resolveHost?.intake,
   });
   await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${taskQueue}` });
 
-  const activities = createActivities({ wooshpay, notifySigningSecret: NOTIFY_SECRET });
+  const activities = createActivities({
+    wooshpay,
+    notifySigningSecret: NOTIFY_SECRET,
+    outbound: { allowPrivateNetworks: config.payments.notifyAllowPrivateNetworks },
+    resolveHost: options.resolveHost?.delivery,
+  });
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {

@@ -54,7 +54,7 @@ const exampleEnvFile = parseEnvFile(read('deploy/compose.env.example'));
  */
 const ROLE_VARIABLES = {
   api: [
-    'LOG_LEVEL', 'PORT', 'HOST', 'API_KEYS',
+    'LOG_LEVEL', 'PORT', 'HOST', 'API_KEYS', 'API_METRICS_PORT',
     'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
     'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'WOOSHPAY_TIMEOUT_MS', 'WEBHOOK_TOLERANCE_SECONDS',
     // Fixed into each new payment's workflow input by the API (api/server.ts paymentSettingsFromConfig).
@@ -66,7 +66,8 @@ const ROLE_VARIABLES = {
     'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
     'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_TIMEOUT_MS', 'NOTIFY_SIGNING_SECRET', 'WORKFLOW_BUNDLE_PATH',
   ],
-  localOnly: ['NODE_ENV', 'TEMPORAL_CLI_PATH', 'TEMPORAL_UI_PORT', 'TEMPORAL_DEV_PORT', 'SIMULATOR_PORT', 'PUBLIC_BASE_URL', 'DATA_DIR'],
+  // NOTIFY_ALLOW_PRIVATE_NETWORKS: development only (npm start); the compose stack must not set it.
+  localOnly: ['NODE_ENV', 'TEMPORAL_CLI_PATH', 'TEMPORAL_UI_PORT', 'TEMPORAL_DEV_PORT', 'SIMULATOR_PORT', 'PUBLIC_BASE_URL', 'DATA_DIR', 'NOTIFY_ALLOW_PRIVATE_NETWORKS'],
 } as const;
 /** Variables a role needs that have no usable default in a container. */
 const REQUIRED = {
@@ -319,7 +320,10 @@ describe('docker-compose.yml', () => {
     for (const scenario of Object.values(SCENARIOS)) {
       const env = scenario();
       const api = containerEnv('api', env);
-      expect(portMappings(services.api, env).map((p) => p.target)).toEqual([Number(api.PORT)]);
+      expect(portMappings(services.api, env).map((p) => p.target)).toEqual([Number(api.PORT), Number(api.API_METRICS_PORT)]);
+      expect(api.API_METRICS_PORT).not.toBe(api.PORT);
+      // Metrics answer without a key: reachable from this machine (Prometheus), never published beyond it.
+      expect(portMappings(services.api, env)[1].hostIp).toBe('127.0.0.1');
       expect(api.HOST).toBe('0.0.0.0');
       const worker = containerEnv('worker', env);
       expect(portMappings(services.worker, env).map((p) => p.target)).toEqual([Number(worker.METRICS_PORT)]);
@@ -357,6 +361,14 @@ describe('docker-compose.yml', () => {
       const set = { ...stage(buildTarget(service)!).env, ...rawEnvironment(service) };
       for (const key of Object.keys(rawEnvironment(service))) expect({ role, key, known: known.has(key) }).toEqual({ role, key, known: true });
       for (const key of ROLE_VARIABLES[role]) expect({ role, key, set: key in set }).toEqual({ role, key, set: true });
+    }
+  });
+
+  it('keeps notifications to public https addresses: NOTIFY_ALLOW_PRIVATE_NETWORKS is not set for any role', () => {
+    for (const scenario of Object.values(SCENARIOS)) {
+      for (const role of ['api', 'worker'] as const) {
+        expect({ role, set: containerEnv(role, scenario()).NOTIFY_ALLOW_PRIVATE_NETWORKS }).toEqual({ role, set: undefined });
+      }
     }
   });
 
@@ -416,6 +428,7 @@ describe('the API and the worker start with the environment compose gives them',
       ...local,
       HOST: '127.0.0.1',
       PORT: '0',
+      ...(env.API_METRICS_PORT && { API_METRICS_PORT: '0' }),
       TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS!,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('compose'),
       ...(env.WORKFLOW_BUNDLE_PATH && { WORKFLOW_BUNDLE_PATH: bundlePath }),
@@ -436,6 +449,10 @@ describe('the API and the worker start with the environment compose gives them',
       try {
         expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
         expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+        // Metrics on their own listener, none on the API port; private notification targets refused.
+        expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+        expect((await fetch(api.metricsUrl!)).status).toBe(200);
+        expect(config.payments.notifyAllowPrivateNetworks).toBe(false);
       } finally {
         await api.close();
       }

@@ -1,6 +1,6 @@
 /**
  * Observability over real sockets: the worker runtime's Prometheus exporter (Temporal core metrics and the
- * payment counters, counted once despite replays), the API's GET /metrics (latency by route template,
+ * payment counters, counted once despite replays), the API's GET /metrics on its own port (latency by route template,
  * webhook outcomes) and its request log (payment id, never secrets).
  */
 import { createServer } from 'node:net';
@@ -213,6 +213,7 @@ describe('API metrics and request log', () => {
       WOOSHPAY_BASE_URL: 'http://127.0.0.1:9',
       WOOSHPAY_SECRET_KEY: 'sk_test_unused',
       WOOSHPAY_WEBHOOK_SECRETS: WEBHOOK_SECRET,
+      API_METRICS_PORT: '0',
     });
     api = await startApiServer({ config, logger: pino({ level: 'info' }, sink) });
   });
@@ -239,14 +240,19 @@ describe('API metrics and request log', () => {
     });
     expect(ignored.status).toBe(200);
 
-    const metrics = await fetch(`${api.url}/metrics`);
+    // Not beside /v1: the API port has no /metrics, its own listener does (and nothing else).
+    expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+    expect(api.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(new URL(api.metricsUrl!).port).not.toBe(new URL(api.url).port);
+    expect((await fetch(new URL('/v1/payments', api.metricsUrl))).status).toBe(404);
+    const metrics = await fetch(api.metricsUrl!);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await metrics.text();
     const count = (labels: Record<string, string>) => sample(text, 'http_request_duration_seconds_count', labels);
     expect(count({ route: '/v1/payments/:id', method: 'GET', status_code: '404' })).toBe(2);
     expect(count({ route: '/healthz', method: 'GET', status_code: '200' })).toBe(1);
-    expect(count({ route: 'unmatched', method: 'GET', status_code: '404' })).toBe(1);
+    expect(count({ route: 'unmatched', method: 'GET', status_code: '404' })).toBe(2);
     expect(count({ route: '/webhooks/wooshpay', method: 'POST', status_code: '400' })).toBe(1);
     expect(text).not.toMatch(/pay_aaaa|no\/such/);
     expect(sample(text, 'wooshpay_webhook_outcomes_total', { outcome: 'bad_signature', event_type: 'none' })).toBe(1);

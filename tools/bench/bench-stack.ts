@@ -96,6 +96,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       WOOSHPAY_SECRET_KEY: secretKey,
       WOOSHPAY_WEBHOOK_SECRETS: registration.secret,
       NOTIFY_URL: receiver.url,
+      // The receiver listens on loopback over plain http.
+      NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true',
       NOTIFY_SIGNING_SECRET: `notify_${randomBytes(16).toString('hex')}`,
       WORKFLOW_BUNDLE_PATH: runtime.workflowBundlePath,
     };

@@ -70,7 +70,9 @@ export class Courier {
       }
     } catch (err) {
       if (isCancellation(err)) return; // paused for continue-as-new: the next run delivers it
-      log.error('Merchant notification undeliverable after three days; giving up', { eventId: next.id, type: next.type });
+      // Three days of retries ran out, or the address was refused (not retried): the cause says which.
+      const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+      log.error('Merchant notification not delivered; giving up', { eventId: next.id, type: next.type, reason });
     } finally {
       this.inFlight = null;
     }
