@@ -68,11 +68,12 @@ export const EnvSchema = z
     /**
      * First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS.
      * Polls are the safety net behind webhooks, which WooshPay retries for three days (docs/wooshpay-api.md §10),
-     * and a transfer is rarely made in the first minutes: early, frequent polls would cost every waiting payment a
-     * workflow task (a replay, past the worker's cache) for nothing. The expiry gate reads WooshPay in any case.
+     * and the expiry gate reads WooshPay before it cancels in any case. Each poll of a payment that has left the
+     * worker's cache replays its history (tens of ms of worker CPU), so the steady cost is one replay per waiting
+     * payment per interval: 10,000 waiting at 3,600 s is ~3 replays/s (docs/design.md, "Waiting at scale").
      */
-    RECONCILE_FIRST_SECONDS: positiveInt.default(300),
-    RECONCILE_INTERVAL_SECONDS: positiveInt.default(1800),
+    RECONCILE_FIRST_SECONDS: positiveInt.default(600),
+    RECONCILE_INTERVAL_SECONDS: positiveInt.default(3600),
     /** Money a payment may not keep (late, underpaid, overpaid): held for a person, or refunded. */
     LATE_FUNDS_POLICY: z.enum(LATE_FUNDS_POLICIES).default('review'),
     /** Refunds one payment may hold; bounds the record, its history and every payload that carries it. */
