@@ -8,12 +8,14 @@ export type { PaymentActivities } from './types.js';
 export interface ActivityDependencies {
   wooshpay: WooshPayClient;
   notifySigningSecret: string | undefined;
+  /** merchant → signing secret, over notifySigningSecret. */
+  merchantNotifySigningSecrets?: ReadonlyMap<string, string>;
 }
 
 /** Every activity the worker registers, wired to its dependencies (dependency injection, as in the samples). */
 export function createActivities(deps: ActivityDependencies): PaymentActivities {
   return {
     ...createWooshPayActivities(deps.wooshpay),
-    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret }),
+    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret, merchantSigningSecrets: deps.merchantNotifySigningSecrets }),
   };
 }

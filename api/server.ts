@@ -58,6 +58,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
     client,
     taskQueue: config.temporal.taskQueue,
     settings: { ...paymentSettingsFromConfig(config), ...settings },
+    merchantNotifyUrls: config.payments.merchantNotifyUrls,
     createWaitMs,
   });
   const metrics = createApiMetrics({ processMetrics: true });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
+import { ApiKeysSchema, type ApiKeyEntry, MerchantSigningSecretsSchema, merchantNotifyUrlsSchema, merchantsWithoutKey } from './merchants.js';
 
 /**
  * All configuration comes from the environment, validated here once. A bad value stops start-up
@@ -32,7 +33,8 @@ export const EnvSchema = z
 
     PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
-    API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key needs at least 16 characters'))).optional(),
+    /** `merchant:key` entries (config/merchants.ts); a bare key belongs to merchant `default`. */
+    API_KEYS: csv.pipe(ApiKeysSchema).optional(),
 
     TEMPORAL_ADDRESS: hostPort.optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -57,6 +59,10 @@ export const EnvSchema = z
     REFUNDS_ENABLED: bool.default(true),
     NOTIFY_URL: httpUrl.optional(),
     NOTIFY_SIGNING_SECRET: z.string().min(16).optional(),
+    /** Per merchant, over NOTIFY_URL: read by the API at intake. */
+    MERCHANT_NOTIFY_URLS: csv.pipe(merchantNotifyUrlsSchema(httpUrl)).optional(),
+    /** Per merchant, over NOTIFY_SIGNING_SECRET: read by the worker at delivery, never written to history. */
+    MERCHANT_NOTIFY_SIGNING_SECRETS: csv.pipe(MerchantSigningSecretsSchema).optional(),
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
     /** First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS. */
@@ -80,13 +86,20 @@ export const EnvSchema = z
         message: 'WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are set together (or neither, for the simulator)',
       });
     }
+    // Where the keys are known (the API, npm start), a per-merchant setting for a merchant without a key is a typo.
+    for (const variable of ['MERCHANT_NOTIFY_URLS', 'MERCHANT_NOTIFY_SIGNING_SECRETS'] as const) {
+      const unknown = env.API_KEYS && env[variable] ? merchantsWithoutKey(env.API_KEYS, env[variable].keys()) : [];
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', path: [variable], message: `no API key in API_KEYS belongs to ${unknown.join(', ')}` });
+      }
+    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; apiKeys: string[] | undefined; publicBaseUrl: string | undefined };
+  api: { port: number; host: string; apiKeys: ApiKeyEntry[] | undefined; publicBaseUrl: string | undefined };
   temporal: {
     /** Unset: `npm start` runs an embedded dev server. */
     address: string | undefined;
@@ -110,6 +123,10 @@ export interface Config {
     refundsEnabled: boolean;
     notifyUrl: string | undefined;
     notifySigningSecret: string | undefined;
+    /** merchant → notification URL, resolved into a payment at intake (body's notify_url first, NOTIFY_URL last). */
+    merchantNotifyUrls: ReadonlyMap<string, string>;
+    /** merchant → signing secret, looked up at delivery (NOTIFY_SIGNING_SECRET for the others). */
+    merchantNotifySigningSecrets: ReadonlyMap<string, string>;
     retentionDays: number;
     reconcileFirstSeconds: number;
     reconcileIntervalSeconds: number;
@@ -164,6 +181,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refundsEnabled: e.REFUNDS_ENABLED,
       notifyUrl: e.NOTIFY_URL,
       notifySigningSecret: e.NOTIFY_SIGNING_SECRET,
+      merchantNotifyUrls: e.MERCHANT_NOTIFY_URLS ?? new Map(),
+      merchantNotifySigningSecrets: e.MERCHANT_NOTIFY_SIGNING_SECRETS ?? new Map(),
       retentionDays: e.PAYMENT_RETENTION_DAYS,
       reconcileFirstSeconds: e.RECONCILE_FIRST_SECONDS,
       reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,

@@ -28,6 +28,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     activities: createActivities({
       wooshpay: createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs }),
       notifySigningSecret: config.payments.notifySigningSecret,
+      merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
     }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig } from '../../config/config.js';
@@ -55,6 +56,10 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   settings?: Partial<PaymentSettings>;
   createWaitMs?: number;
+  /** More configuration, over the stack's own (e.g. API_KEYS with merchants, MERCHANT_NOTIFY_*); API and worker read it. */
+  env?: Record<string, string>;
+  /** The API's logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -84,16 +89,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WOOSHPAY_SECRET_KEY: secretKey,
     WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret!,
     NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
+    ...options.env,
   });
   const api = await startApiServer({
     config,
-    logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
     settings: { ...TEST_SETTINGS, ...options.settings },
     createWaitMs: options.createWaitMs,
   });
   await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${taskQueue}` });
 
-  const activities = createActivities({ wooshpay, notifySigningSecret: NOTIFY_SECRET });
+  const activities = createActivities({
+    wooshpay,
+    notifySigningSecret: config.payments.notifySigningSecret,
+    merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
+  });
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
