@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
-import { ApiKeysSchema, type ApiKeyEntry, MerchantSigningSecretsSchema, merchantNotifyUrlsSchema, merchantsWithoutKey } from './merchants.js';
+import { ApiKeysSchema, type ApiKeyEntry, MerchantSigningSecretsSchema, merchantNotifyUrlsSchema, keylessMerchants } from './merchants.js';
 
 /**
  * All configuration comes from the environment, validated here once. A bad value stops start-up
@@ -86,13 +86,6 @@ export const EnvSchema = z
         message: 'WOOSHPAY_BASE_URL and WOOSHPAY_SECRET_KEY are set together (or neither, for the simulator)',
       });
     }
-    // Where the keys are known (the API, npm start), a per-merchant setting for a merchant without a key is a typo.
-    for (const variable of ['MERCHANT_NOTIFY_URLS', 'MERCHANT_NOTIFY_SIGNING_SECRETS'] as const) {
-      const unknown = env.API_KEYS && env[variable] ? merchantsWithoutKey(env.API_KEYS, env[variable].keys()) : [];
-      if (unknown.length > 0) {
-        ctx.addIssue({ code: 'custom', path: [variable], message: `no API key in API_KEYS belongs to ${unknown.join(', ')}` });
-      }
-    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -157,6 +150,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const e = parsed.data;
+  // Checked on parsed values only (zod runs object refinements on partly parsed input too).
+  const keyless = keylessMerchants(e.API_KEYS, { MERCHANT_NOTIFY_URLS: e.MERCHANT_NOTIFY_URLS, MERCHANT_NOTIFY_SIGNING_SECRETS: e.MERCHANT_NOTIFY_SIGNING_SECRETS });
+  if (keyless.length > 0) throw new ConfigError(keyless);
   return {
     logLevel: e.LOG_LEVEL,
     api: { port: e.PORT, host: e.HOST, apiKeys: e.API_KEYS, publicBaseUrl: e.PUBLIC_BASE_URL },

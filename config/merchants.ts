@@ -76,8 +76,18 @@ export const merchantNotifyUrlsSchema = (url: z.ZodType<string, string>) => perM
 /** `MERCHANT_NOTIFY_SIGNING_SECRETS`: `merchant:secret`, each as long as NOTIFY_SIGNING_SECRET must be. */
 export const MerchantSigningSecretsSchema = perMerchant(':', z.string().min(16, 'each signing secret needs at least 16 characters'));
 
-/** Merchants named by a per-merchant setting that hold no API key: almost surely a typo. */
-export function merchantsWithoutKey(apiKeys: readonly ApiKeyEntry[], named: Iterable<string>): string[] {
+/**
+ * Per-merchant settings naming a merchant that holds no API key: almost surely a typo. Only where the keys are
+ * known (the API, `npm start`); the worker reads its secrets without API_KEYS.
+ */
+export function keylessMerchants(
+  apiKeys: readonly ApiKeyEntry[] | undefined,
+  settings: Record<string, ReadonlyMap<string, string> | undefined>,
+): { variable: string; message: string }[] {
+  if (!apiKeys) return [];
   const holders = new Set(apiKeys.map((k) => k.merchantId));
-  return [...named].filter((m) => !holders.has(m));
+  return Object.entries(settings).flatMap(([variable, perMerchantValues]) => {
+    const unknown = [...(perMerchantValues?.keys() ?? [])].filter((m) => !holders.has(m));
+    return unknown.length > 0 ? [{ variable, message: `no API key in API_KEYS belongs to ${unknown.join(', ')}` }] : [];
+  });
 }
