@@ -25,6 +25,12 @@ function splitEntry(entry: string, separator: ':' | '='): [string, string] {
   return at < 0 ? [DEFAULT_MERCHANT_ID, entry] : [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
 }
 
+/** One `API_KEYS` entry read as written (`merchant:key`, or a bare key of `default`), not yet validated. */
+export function readApiKeyEntry(entry: string): ApiKeyEntry {
+  const [merchantId, key] = splitEntry(entry, ':');
+  return { merchantId, key };
+}
+
 /**
  * `API_KEYS`: `merchant:key` entries; a bare key belongs to `default` (the setup from before merchants). A
  * merchant may hold several keys (rotation); one key held by two merchants is refused, since a request with
@@ -34,9 +40,8 @@ export const ApiKeysSchema = z
   .array(
     z
       .string()
-      .transform((entry) => splitEntry(entry, ':'))
-      .pipe(z.tuple([MerchantIdSchema, z.string().min(16, 'each API key needs at least 16 characters')]))
-      .transform(([merchantId, key]): ApiKeyEntry => ({ merchantId, key })),
+      .transform(readApiKeyEntry)
+      .pipe(z.object({ merchantId: MerchantIdSchema, key: z.string().min(16, 'each API key needs at least 16 characters') })),
   )
   .superRefine((entries, ctx) => {
     const holder = new Map<string, string>();
