@@ -24,7 +24,8 @@ export function paymentIdFromKey(merchantId: string, idempotencyKey: string): st
 
 /**
  * An update id (`create:…`, `refund:…`) told apart per merchant. Temporal answers a repeated update id with the
- * first outcome without running the validator, so another merchant's request must never reuse the owner's id.
+ * first outcome without running the validator (docs/temporal-notes.md §2.1), so another merchant's request
+ * must never reuse the owner's id.
  * `default` keeps the ids from before merchants, which updates still in flight across the deploy carry.
  */
 export function merchantUpdateId(kind: 'create' | 'refund', merchantId: string, id: string): string {

@@ -319,7 +319,8 @@ export class PaymentsService {
 
 /**
  * The merchant's payments in visibility. Payments started before merchants carry no MerchantId and belong to
- * `default`. The merchant id is a slug (config/merchants.ts), so it needs no escaping inside the quotes.
+ * `default` (`IS NULL`: docs/temporal-notes.md §2.4). The merchant id is a slug (config/merchants.ts), so it
+ * needs no escaping inside the quotes.
  */
 function merchantClause(merchantId: string): string {
   return merchantId === DEFAULT_MERCHANT_ID ? `(MerchantId = '${merchantId}' OR MerchantId IS NULL)` : `MerchantId = '${merchantId}'`;

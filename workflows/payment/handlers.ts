@@ -101,8 +101,9 @@ async function cancel(run: PaymentRun, reason: string | undefined): Promise<Paym
 }
 
 /**
- * Only the payment's own merchant acts on it. Validators write no history, so the check costs no round trip
- * and no re-recording; an update without a merchant (sent before merchants) is not checked.
+ * Only the payment's own merchant acts on it. Validators write no history and do not run on replay
+ * (docs/temporal-notes.md §2.1), so the check costs no round trip and no re-recording; an update without a
+ * merchant (sent before merchants) is not checked.
  */
 function requireOwner(run: PaymentRun, scope: MerchantScope | undefined): void {
   if (scope?.merchantId === undefined || scope.merchantId === (run.request.merchantId ?? DEFAULT_MERCHANT_ID)) return;
