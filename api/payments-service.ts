@@ -256,12 +256,16 @@ export class PaymentsService {
       return await withDeadline(this.update(send), ACTION_DEADLINE_MS);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND || isClosedAnswer(err)) {
-        const closed = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
-          (d) => (d.status.name === 'RUNNING' ? 'running' : (d.typedSearchAttributes.get(MerchantId) ?? DEFAULT_MERCHANT_ID)),
-          () => 'unknown',
+        const closedOwner = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
+          (d) => (d.status.name === 'RUNNING' ? null : (d.typedSearchAttributes.get(MerchantId) ?? DEFAULT_MERCHANT_ID)),
+          (describeErr: unknown) => {
+            throw translateTemporalError(describeErr, paymentId); // unknown: 404; Temporal away: 503
+          },
         );
-        if (closed === merchantId) throw paymentClosed(paymentId);
-        if (closed !== 'running') throw paymentNotFound(paymentId);
+        if (closedOwner === merchantId) throw paymentClosed(paymentId);
+        if (closedOwner !== null) throw paymentNotFound(paymentId);
+        // Running again (a late transfer reopened it in between): the action can simply be sent again.
+        throw new ApiError(503, 'api_error', 'still_processing', 'The payment changed while answering; retry the request.', { retryAfterSeconds: 1 });
       }
       throw translateTemporalError(err, paymentId);
     }
