@@ -234,6 +234,13 @@ describe('merchants', () => {
     expect(verify(defaultReceiver, shopPaid.id, NOTIFY_SECRET)).not.toThrow();
     expect(acmeReceiver.received.some((n) => n.body.data.object.id === shopPaid.id)).toBe(false);
     expect(defaultReceiver.received.some((n) => n.body.data.object.id === acmePaid.id)).toBe(false);
+
+    // A payment's own notify_url comes before its merchant's; the secret stays the merchant's.
+    const own = await acme('POST', '/v1/payments', { idempotencyKey: newKey(), body: directPayment({ notify_url: defaultReceiver.url }) });
+    await stack.sim(`/_sim/payment_intents/${own.body.payment_intent}/succeed`);
+    await succeeded(defaultReceiver, own.body.id);
+    expect(verify(defaultReceiver, own.body.id, ACME_SECRET)).not.toThrow();
+    expect(acmeReceiver.received.some((n) => n.body.data.object.id === own.body.id)).toBe(false);
   });
 
   it('names the merchant in every log line of a request, and no key', async () => {
