@@ -14,12 +14,19 @@ export interface ActivityDependencies {
   outbound: OutboundPolicy;
   /** Tests: where host names resolve for deliveries. */
   resolveHost?: HostResolver;
+  /** merchant → signing secret, over notifySigningSecret. */
+  merchantNotifySigningSecrets?: ReadonlyMap<string, string>;
 }
 
 /** Every activity the worker registers, wired to its dependencies (dependency injection, as in the samples). */
 export function createActivities(deps: ActivityDependencies): PaymentActivities {
   return {
     ...createWooshPayActivities(deps.wooshpay),
-    ...createNotificationActivities({ signingSecret: deps.notifySigningSecret, outbound: deps.outbound, resolveHost: deps.resolveHost }),
+    ...createNotificationActivities({
+      signingSecret: deps.notifySigningSecret,
+      merchantSigningSecrets: deps.merchantNotifySigningSecrets,
+      outbound: deps.outbound,
+      resolveHost: deps.resolveHost,
+    }),
   };
 }

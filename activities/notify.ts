@@ -16,19 +16,23 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 export interface NotifierOptions {
   signingSecret: string | undefined;
+  /** merchant → its own secret (MERCHANT_NOTIFY_SIGNING_SECRETS); the others are signed with signingSecret. */
+  merchantSigningSecrets?: ReadonlyMap<string, string>;
   /** The outbound rules, checked again at every delivery (a DNS answer can change after intake). */
   outbound: OutboundPolicy;
   /** Tests: where host names resolve; the system resolver otherwise. */
   resolveHost?: HostResolver;
 }
 
-export function createNotificationActivities({ signingSecret, outbound, resolveHost }: NotifierOptions) {
+export function createNotificationActivities({ signingSecret: defaultSecret, merchantSigningSecrets, outbound, resolveHost }: NotifierOptions) {
   return {
     async deliverMerchantNotification(input: MerchantNotificationInput): Promise<void> {
+      // Chosen here, at delivery, from the merchant id in the input: a secret never enters history.
+      const signingSecret = merchantSigningSecrets?.get(input.merchantId) ?? defaultSecret;
       if (!signingSecret) {
         throw ApplicationFailure.create({
           type: ActivityErrorType.Misconfigured,
-          message: 'NOTIFY_SIGNING_SECRET is not configured on the worker; merchant notifications cannot be signed.',
+          message: `No signing secret on the worker for merchant ${input.merchantId} (MERCHANT_NOTIFY_SIGNING_SECRETS or NOTIFY_SIGNING_SECRET); its notifications cannot be signed.`,
           nonRetryable: true,
         });
       }

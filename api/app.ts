@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ApiKeyEntry } from '../config/merchants.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -12,7 +13,8 @@ import { ROUTES } from './routes/table.js';
 export interface AppDependencies {
   client: Client;
   payments: PaymentsService;
-  apiKeys: readonly string[];
+  /** Each key with the merchant it belongs to. */
+  apiKeys: readonly ApiKeyEntry[];
   logger: Logger;
   /** `POST /webhooks/wooshpay`; it reads the raw body itself (signatures cover the exact bytes). */
   webhookHandler: RequestHandler;

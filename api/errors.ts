@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { logOf } from './request-log.js';
 
 export const API_ERROR_TYPES = [
   'invalid_request_error',
@@ -78,7 +79,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) {
-      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+      (logOf(res) ?? logger).error({ err, method: req.method, path: req.path }, 'request failed');
     }
     if (apiError.extra.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(apiError.extra.retryAfterSeconds));
     res.status(apiError.status).json(apiError.toEnvelope());

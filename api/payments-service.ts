@@ -1,6 +1,7 @@
 /**
  * The intake's bridge to Temporal: one workflow per payment, addressed by an id derived from the
  * Idempotency-Key, so the same key always reaches the same payment — while it runs and after it closes.
+ * Every call names the caller's merchant: a payment of another merchant is answered as an unknown one.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -15,10 +16,10 @@ import {
   acceptDisputeUpdate,
   cancelPaymentUpdate,
   createPaymentUpdate,
+  DEFAULT_MERCHANT_ID,
   disputeEvidenceUpdate,
   getContinuationQuery,
   getIntakeQuery,
-  getPaymentQuery,
   PaymentErrorType,
   providerEventSignal,
   refundUpdate,
@@ -33,6 +34,7 @@ import {
 } from '../workflows/messages.js';
 import { paymentWorkflow } from '../workflows/payment/workflow.js';
 import {
+  MerchantId,
   MerchantOrderId,
   PaymentAmount,
   PaymentIntegration,
@@ -40,7 +42,7 @@ import {
   RefundedAmount,
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
-import { fingerprint, idFromKey } from './idempotency.js';
+import { fingerprint, idFromKey, merchantUpdateId, paymentIdFromKey } from './idempotency.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { NotifyUrlCheck } from './notify-url-check.js';
 import {
@@ -48,6 +50,7 @@ import {
   grpcStatus,
   idempotencyMismatch,
   paymentClosed,
+  paymentNotFound,
   providerRejected,
   translateTemporalError,
   withDeadline,
@@ -67,6 +70,8 @@ export interface PaymentsServiceOptions {
   client: Client;
   taskQueue: string;
   settings: PaymentSettings;
+  /** merchant → notification URL (MERCHANT_NOTIFY_URLS), used when the body names none. */
+  merchantNotifyUrls?: ReadonlyMap<string, string>;
   createWaitMs?: number;
   /** Refuses a `notify_url` the worker may not send to (api/notify-url-check.ts); before anything starts. */
   checkNotifyUrl: NotifyUrlCheck;
@@ -105,21 +110,24 @@ export class PaymentsService {
   settings: PaymentSettings;
   private readonly createWaitMs: number;
   private readonly checkNotifyUrl: NotifyUrlCheck;
+  private readonly merchantNotifyUrls: ReadonlyMap<string, string>;
 
   constructor(options: PaymentsServiceOptions) {
     this.client = options.client;
     this.checkNotifyUrl = options.checkNotifyUrl;
     this.taskQueue = options.taskQueue;
     this.settings = options.settings;
+    this.merchantNotifyUrls = options.merchantNotifyUrls ?? new Map();
     this.createWaitMs = options.createWaitMs ?? DEFAULT_CREATE_WAIT_MS;
   }
 
-  async create(body: CreatePaymentBody, idempotencyKey: string): Promise<CreatedPayment> {
+  async create(merchantId: string, body: CreatePaymentBody, idempotencyKey: string): Promise<CreatedPayment> {
     if (body.notify_url !== undefined) await this.checkNotifyUrl(body.notify_url);
-    const paymentId = idFromKey('pay', 'payment', idempotencyKey);
+    const paymentId = paymentIdFromKey(merchantId, idempotencyKey);
     const now = Date.now();
     const request: PaymentRequest = {
       paymentId,
+      merchantId,
       requestFingerprint: fingerprint(body),
       intakeId: randomUUID(),
       amount: body.amount,
@@ -133,7 +141,8 @@ export class PaymentsService {
       merchantOrderId: body.merchant_order_id,
       metadata: body.metadata,
       expiresAt: now + (body.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
-      notifyUrl: body.notify_url,
+      // Fixed at intake like the rest of the request: the payment's own URL, else its merchant's, else NOTIFY_URL.
+      notifyUrl: body.notify_url ?? this.merchantNotifyUrls.get(merchantId) ?? this.settings.defaultNotifyUrl,
       createdAt: now,
     };
     const startWorkflowOperation = new WithStartWorkflowOperation(paymentWorkflow, {
@@ -150,7 +159,7 @@ export class PaymentsService {
     try {
       intake = await withDeadline(
         this.client.workflow.executeUpdateWithStart(createPaymentUpdate, {
-          updateId: `create:${idempotencyKey}`,
+          updateId: merchantUpdateId('create', merchantId, idempotencyKey),
           startWorkflowOperation,
         }),
         this.createWaitMs,
@@ -177,24 +186,29 @@ export class PaymentsService {
     return { payment: intake.payment, created: intake.intakeId === request.intakeId };
   }
 
-  async get(paymentId: string): Promise<PaymentRecord> {
+  /** One query, whoever owns the payment: another merchant's payment costs what an unknown id costs. */
+  async get(merchantId: string, paymentId: string): Promise<PaymentRecord> {
+    let intake: PaymentIntake;
     try {
-      return await withDeadline(this.handle(paymentId).query(getPaymentQuery), READ_DEADLINE_MS);
+      intake = await withDeadline(this.handle(paymentId).query(getIntakeQuery), READ_DEADLINE_MS);
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
+    if (intake.merchantId !== merchantId) throw paymentNotFound(paymentId);
+    return intake.payment;
   }
 
-  async cancel(paymentId: string, reason: string | undefined): Promise<PaymentRecord> {
-    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason }] }));
+  async cancel(merchantId: string, paymentId: string, reason: string | undefined): Promise<PaymentRecord> {
+    return this.act(merchantId, paymentId, () => this.handle(paymentId).executeUpdate(cancelPaymentUpdate, { args: [{ reason, merchantId }] }));
   }
 
-  async refund(paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<RefundRecord> {
+  async refund(merchantId: string, paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<RefundRecord> {
+    // Per payment already, and a payment has one merchant: the owner's refund ids are those from before merchants.
     const refundId = idFromKey('re', 'refund', paymentId, idempotencyKey);
-    const refund = await this.act(paymentId, () =>
+    const refund = await this.act(merchantId, paymentId, () =>
       this.handle(paymentId).executeUpdate(refundUpdate, {
-        updateId: `refund:${refundId}`,
-        args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata }],
+        updateId: merchantUpdateId('refund', merchantId, refundId),
+        args: [{ refundId, amount: body.amount, reason: body.reason, metadata: body.metadata, merchantId }],
       }),
     );
     const sameBody =
@@ -203,12 +217,14 @@ export class PaymentsService {
     return refund;
   }
 
-  async submitDisputeEvidence(paymentId: string, evidence: Record<string, string>, submit: boolean): Promise<DisputeRecord> {
-    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit }] }));
+  async submitDisputeEvidence(merchantId: string, paymentId: string, evidence: Record<string, string>, submit: boolean): Promise<DisputeRecord> {
+    return this.act(merchantId, paymentId, () =>
+      this.handle(paymentId).executeUpdate(disputeEvidenceUpdate, { args: [{ evidence, submit, merchantId }] }),
+    );
   }
 
-  async acceptDispute(paymentId: string): Promise<DisputeRecord> {
-    return this.act(paymentId, () => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [] }));
+  async acceptDispute(merchantId: string, paymentId: string): Promise<DisputeRecord> {
+    return this.act(merchantId, paymentId, () => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [{ merchantId }] }));
   }
 
   /**
@@ -236,27 +252,34 @@ export class PaymentsService {
   }
 
   /**
-   * An action (update) on a payment, under a deadline. A payment that exists but has closed answers 409
-   * `payment_closed`, not 404: the merchant's id is right, the payment is over.
+   * An action (update) on a payment, under a deadline; the update carries the caller's merchant and the
+   * payment's validator refuses another's (404). A payment that exists but has closed answers 409
+   * `payment_closed` to its own merchant (the id is right, the payment is over) and 404 to any other, read
+   * from the same describe call either way.
    */
-  private async act<T>(paymentId: string, send: () => Promise<T>): Promise<T> {
+  private async act<T>(merchantId: string, paymentId: string, send: () => Promise<T>): Promise<T> {
     try {
       return await withDeadline(this.update(send), ACTION_DEADLINE_MS);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND) {
-        const closed = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
-          (d) => d.status.name !== 'RUNNING',
-          () => false,
+      if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND || isClosedAnswer(err)) {
+        const closedOwner = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
+          (d) => (d.status.name === 'RUNNING' ? null : (d.typedSearchAttributes.get(MerchantId) ?? DEFAULT_MERCHANT_ID)),
+          (describeErr: unknown) => {
+            throw translateTemporalError(describeErr, paymentId); // unknown: 404; Temporal away: 503
+          },
         );
-        if (closed) throw paymentClosed(paymentId);
+        if (closedOwner === merchantId) throw paymentClosed(paymentId);
+        if (closedOwner !== null) throw paymentNotFound(paymentId);
+        // Running again (a late transfer reopened it in between): the action can simply be sent again.
+        throw new ApiError(503, 'api_error', 'still_processing', 'The payment changed while answering; retry the request.', { retryAfterSeconds: 1 });
       }
       throw translateTemporalError(err, paymentId);
     }
   }
 
   /** Newest first by Temporal's visibility order; `cursor` is the opaque `next_cursor` of the previous page. */
-  async list(options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
-    const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`];
+  async list(merchantId: string, options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
+    const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`, merchantClause(merchantId)];
     if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
     const token = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     if (token === null) {
@@ -304,10 +327,25 @@ export class PaymentsService {
   }
 }
 
+/**
+ * The merchant's payments in visibility. Payments started before merchants carry no MerchantId and belong to
+ * `default` (`IS NULL`: docs/temporal-notes.md §2.4). The merchant id is a slug (config/merchants.ts), so it
+ * needs no escaping inside the quotes.
+ */
+function merchantClause(merchantId: string): string {
+  return merchantId === DEFAULT_MERCHANT_ID ? `(MerchantId = '${merchantId}' OR MerchantId IS NULL)` : `MerchantId = '${merchantId}'`;
+}
+
+/** An update refused because the run has closed (the server's words; the client has no type for it). */
+function isClosedAnswer(err: unknown): boolean {
+  return /workflow execution already completed/i.test(err instanceof Error ? err.message : String(err));
+}
+
 /** What a payment's run starts with for operators: its search attributes and its summary in the UI. */
 function startAttributes(request: PaymentRequest, record: Pick<PaymentRecord, 'status' | 'amount_refunded'>) {
   return {
     typedSearchAttributes: [
+      { key: MerchantId, value: request.merchantId ?? DEFAULT_MERCHANT_ID },
       { key: PaymentStatusKey, value: record.status },
       { key: RefundedAmount, value: record.amount_refunded },
       { key: PaymentIntegration, value: request.integration },

@@ -2,6 +2,10 @@
  * One structured log line per request: method, route template, path, status, duration, and the payment it
  * concerned (also its workflow id: a payment's workflow id is its payment id). Never a body, a query string
  * or a header: bodies carry shopper data, headers carry API keys.
+ *
+ * Each request gets its own child logger (`res.locals.log`, read with logOf) carrying its `requestId`; the key
+ * check adds `merchant`, so every line a request writes after it — its request line, its failure — names
+ * the merchant.
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
@@ -19,6 +23,7 @@ export function requestLogger(logger: Logger): RequestHandler {
     const inbound = req.get('x-request-id');
     const requestId = inbound && REQUEST_ID.test(inbound) ? inbound : randomUUID();
     res.setHeader('X-Request-Id', requestId);
+    res.locals.log = logger.child({ requestId });
     const fromResponse = capturePaymentId(res);
 
     res.once('finish', () => {
@@ -26,7 +31,6 @@ export function requestLogger(logger: Logger): RequestHandler {
       const paymentId = PAYMENT_IN_PATH.exec(path)?.[1] ?? fromResponse();
       const route = routeTemplate(req);
       const fields = {
-        requestId,
         method: req.method,
         route,
         path,
@@ -34,12 +38,18 @@ export function requestLogger(logger: Logger): RequestHandler {
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         ...(paymentId && { paymentId, workflowId: paymentId }),
       };
-      if (res.statusCode >= 500) logger.error(fields, 'request failed');
-      else if (QUIET_ROUTES.has(route)) logger.debug(fields, 'request');
-      else logger.info(fields, 'request');
+      const log = logOf(res) ?? logger;
+      if (res.statusCode >= 500) log.error(fields, 'request failed');
+      else if (QUIET_ROUTES.has(route)) log.debug(fields, 'request');
+      else log.info(fields, 'request');
     });
     next();
   };
+}
+
+/** The request's own logger (its id, and its merchant once the key is checked); unset outside requestLogger. */
+export function logOf(res: Response): Logger | undefined {
+  return res.locals.log as Logger | undefined;
 }
 
 /** The payment a JSON answer is about (a created payment, a refund of one), read as it is sent. */

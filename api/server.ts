@@ -64,6 +64,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
     client,
     taskQueue: config.temporal.taskQueue,
     settings: { ...paymentSettingsFromConfig(config), ...settings },
+    merchantNotifyUrls: config.payments.merchantNotifyUrls,
     createWaitMs,
     checkNotifyUrl: notifyUrlCheck({ allowPrivateNetworks: config.payments.notifyAllowPrivateNetworks }, { resolve: resolveHost }),
   });

@@ -33,6 +33,14 @@ export function idempotencyMismatch(): ApiError {
   );
 }
 
+/**
+ * The one answer for a payment the caller cannot see: an id that was never issued and another merchant's
+ * payment read the same, byte for byte, so the answer does not tell them apart.
+ */
+export function paymentNotFound(paymentId: string | undefined): ApiError {
+  return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
+}
+
 export function paymentClosed(paymentId: string | undefined): ApiError {
   return new ApiError(409, 'state_error', 'payment_closed', 'This payment is closed; nothing more can happen to it.', { payment: paymentId });
 }
@@ -59,10 +67,9 @@ const UPDATE_ERRORS: Record<string, { status: number; type: 'invalid_request_err
 
 export function translateTemporalError(err: unknown, paymentId?: string): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof WorkflowNotFoundError) {
-    return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
-  }
+  if (err instanceof WorkflowNotFoundError) return paymentNotFound(paymentId);
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === PaymentErrorType.PaymentNotFound) return paymentNotFound(paymentId);
     const mapped = UPDATE_ERRORS[err.cause.type ?? ''];
     // A refusal by WooshPay carries WooshPay's own code.
     const providerCode = (err.cause.details?.[0] as { code?: string } | undefined)?.code;
@@ -81,9 +88,7 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
   if (/workflow execution already completed|already completed/i.test(message)) return paymentClosed(paymentId);
   const code = grpcCodeOf(err);
   if (code !== undefined) {
-    if (code === grpcStatus.NOT_FOUND) {
-      return new ApiError(404, 'not_found', 'payment_not_found', `No payment ${paymentId ?? ''}.`.replace(' .', '.'));
-    }
+    if (code === grpcStatus.NOT_FOUND) return paymentNotFound(paymentId);
     if (isTemporalUnavailable(err)) {
       return new ApiError(503, 'api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.', {
         retryAfterSeconds: 2,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkUrlShape } from '../activities/outbound-address.js';
 import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
+import { ApiKeysSchema, type ApiKeyEntry, MerchantSigningSecretsSchema, merchantNotifyUrlsSchema, keylessMerchants } from './merchants.js';
 
 /**
  * All configuration comes from the environment, validated here once. A bad value stops start-up
@@ -33,7 +34,8 @@ export const EnvSchema = z
 
     PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
-    API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key needs at least 16 characters'))).optional(),
+    /** `merchant:key` entries (config/merchants.ts); a bare key belongs to merchant `default`. */
+    API_KEYS: csv.pipe(ApiKeysSchema).optional(),
 
     TEMPORAL_ADDRESS: hostPort.optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -63,6 +65,10 @@ export const EnvSchema = z
      * addresses, over plain http too. Off: https to public addresses only (docs/design.md, "Outbound URLs").
      */
     NOTIFY_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+    /** Per merchant, over NOTIFY_URL: read by the API at intake. */
+    MERCHANT_NOTIFY_URLS: csv.pipe(merchantNotifyUrlsSchema(httpUrl)).optional(),
+    /** Per merchant, over NOTIFY_SIGNING_SECRET: read by the worker at delivery, never written to history. */
+    MERCHANT_NOTIFY_SIGNING_SECRETS: csv.pipe(MerchantSigningSecretsSchema).optional(),
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
     /**
@@ -97,13 +103,17 @@ export const EnvSchema = z
     // The rules a notify_url meets at intake; its host is resolved and checked again at each delivery.
     const notifyUrl = env.NOTIFY_URL && checkUrlShape(env.NOTIFY_URL, { allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS });
     if (notifyUrl && !notifyUrl.ok) ctx.addIssue({ code: 'custom', path: ['NOTIFY_URL'], message: notifyUrl.reason });
+    for (const [merchant, url] of env.MERCHANT_NOTIFY_URLS ?? []) {
+      const shape = checkUrlShape(url, { allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS });
+      if (!shape.ok) ctx.addIssue({ code: 'custom', path: ['MERCHANT_NOTIFY_URLS'], message: `${merchant}: ${shape.reason}` });
+    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; apiKeys: string[] | undefined; publicBaseUrl: string | undefined; metricsPort: number | undefined };
+  api: { port: number; host: string; apiKeys: ApiKeyEntry[] | undefined; publicBaseUrl: string | undefined; metricsPort: number | undefined };
   temporal: {
     /** Unset: `npm start` runs an embedded dev server. */
     address: string | undefined;
@@ -129,6 +139,10 @@ export interface Config {
     notifySigningSecret: string | undefined;
     /** NOTIFY_ALLOW_PRIVATE_NETWORKS. */
     notifyAllowPrivateNetworks: boolean;
+    /** merchant → notification URL, resolved into a payment at intake (body's notify_url first, NOTIFY_URL last). */
+    merchantNotifyUrls: ReadonlyMap<string, string>;
+    /** merchant → signing secret, looked up at delivery (NOTIFY_SIGNING_SECRET for the others). */
+    merchantNotifySigningSecrets: ReadonlyMap<string, string>;
     retentionDays: number;
     reconcileFirstSeconds: number;
     reconcileIntervalSeconds: number;
@@ -159,6 +173,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const e = parsed.data;
+  // Checked on parsed values only (zod runs object refinements on partly parsed input too).
+  const keyless = keylessMerchants(e.API_KEYS, { MERCHANT_NOTIFY_URLS: e.MERCHANT_NOTIFY_URLS, MERCHANT_NOTIFY_SIGNING_SECRETS: e.MERCHANT_NOTIFY_SIGNING_SECRETS });
+  if (keyless.length > 0) throw new ConfigError(keyless);
   return {
     logLevel: e.LOG_LEVEL,
     api: { port: e.PORT, host: e.HOST, apiKeys: e.API_KEYS, publicBaseUrl: e.PUBLIC_BASE_URL, metricsPort: e.API_METRICS_PORT },
@@ -184,6 +201,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       notifyUrl: e.NOTIFY_URL,
       notifySigningSecret: e.NOTIFY_SIGNING_SECRET,
       notifyAllowPrivateNetworks: e.NOTIFY_ALLOW_PRIVATE_NETWORKS,
+      merchantNotifyUrls: e.MERCHANT_NOTIFY_URLS ?? new Map(),
+      merchantNotifySigningSecrets: e.MERCHANT_NOTIFY_SIGNING_SECRETS ?? new Map(),
       retentionDays: e.PAYMENT_RETENTION_DAYS,
       reconcileFirstSeconds: e.RECONCILE_FIRST_SECONDS,
       reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,

@@ -81,10 +81,10 @@ function printBanner(config: Config, api: ApiServer, generatedKey: boolean, embe
     `  Temporal UI  ${uiUrl}`,
     `  Temporal     ${config.temporal.address}${embeddedTemporal ? ' (embedded dev server, data in ' + config.dataDir + ')' : ''}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
     `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
-    `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
+    `  API key      ${generatedKey ? config.api.apiKeys![0].key : '(from API_KEYS)'}`,
     `  Metrics      API ${api.metricsUrl ?? '(off)'} · worker http://${metricsBindAddress(config)}/metrics`,
     '',
-    ...tryItLines(apiUrl, generatedKey ? config.api.apiKeys![0] : '$API_KEY'),
+    ...tryItLines(apiUrl, generatedKey ? config.api.apiKeys![0].key : '$API_KEY'),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readApiKeyEntry } from '../config/merchants.js';
 import { createIntakeApi, IntakeApiError, type Payment } from './clients/intake-api.js';
 import { openTransferPage, submitTransfer } from './clients/shopper.js';
 import { createSimulatorControls } from './clients/simulator-controls.js';
@@ -170,7 +171,9 @@ function notReadyMessage(apiUrl: string, err: unknown): string {
 
 /** The demo's options from the environment, with the defaults `npm start` listens on. */
 export function demoOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DemoOptions {
-  const apiKey = env.API_KEY || env.API_KEYS?.split(',')[0]?.trim();
+  // An entry of API_KEYS may name its merchant (`merchant:key`); the bearer is the key alone.
+  const firstEntry = env.API_KEYS?.split(',')[0]?.trim();
+  const apiKey = env.API_KEY || (firstEntry && readApiKeyEntry(firstEntry).key);
   if (!apiKey) {
     throw new DemoError(
       'API_KEY is not set. Copy the key from the "API key  dev_…" line of the npm start banner and run\n' +

@@ -29,6 +29,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       wooshpay: createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs }),
       notifySigningSecret: config.payments.notifySigningSecret,
       outbound: { allowPrivateNetworks: config.payments.notifyAllowPrivateNetworks },
+      merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
     }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');

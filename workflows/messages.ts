@@ -232,14 +232,23 @@ export interface ProviderDisputeState {
   created: number;
 }
 
-export interface RefundRequest {
+/**
+ * Who sends an action (update): the merchant of the caller's API key. The update's validator refuses a payment
+ * of another merchant with PaymentErrorType.PaymentNotFound, before anything is written to history. Absent in
+ * updates from before merchants (replayed without validators).
+ */
+export interface MerchantScope {
+  merchantId?: string;
+}
+
+export interface RefundRequest extends MerchantScope {
   refundId: string;
   amount?: number;
   reason?: RefundReason;
   metadata?: Record<string, string>;
 }
 
-export interface DisputeEvidenceRequest {
+export interface DisputeEvidenceRequest extends MerchantScope {
   evidence: Record<string, string>;
   submit: boolean;
 }
@@ -253,12 +262,16 @@ export const PaymentErrorType = {
   InvalidAmount: 'InvalidAmount',
   NoOpenDispute: 'NoOpenDispute',
   RefundLimitReached: 'RefundLimitReached',
+  /** The payment belongs to another merchant: answered exactly as an unknown payment id. */
+  PaymentNotFound: 'PaymentNotFound',
 } as const;
 export type PaymentErrorType = (typeof PaymentErrorType)[keyof typeof PaymentErrorType];
 
 /** What the intake needs to answer an Idempotency-Key: the payment, and which request made it. */
 export interface PaymentIntake {
   payment: PaymentRecord;
+  /** The payment's merchant (DEFAULT_MERCHANT_ID for payments from before merchants): reads compare it with the caller's. */
+  merchantId: string;
   requestFingerprint: string;
   intakeId: string;
 }
@@ -269,9 +282,9 @@ export const getContinuationQuery = defineQuery<PaymentWorkflowInput>('getContin
 /** Returns the payment once the WooshPay object exists (redirect URL ready), or fails with the reason. */
 export const createPaymentUpdate = defineUpdate<PaymentIntake, []>('createPayment');
 export const getIntakeQuery = defineQuery<PaymentIntake>('getIntake');
-export const cancelPaymentUpdate = defineUpdate<PaymentRecord, [{ reason?: string }]>('cancelPayment');
+export const cancelPaymentUpdate = defineUpdate<PaymentRecord, [{ reason?: string } & MerchantScope]>('cancelPayment');
 export const refundUpdate = defineUpdate<RefundRecord, [RefundRequest]>('refund');
 export const disputeEvidenceUpdate = defineUpdate<DisputeRecord, [DisputeEvidenceRequest]>('submitDisputeEvidence');
-export const acceptDisputeUpdate = defineUpdate<DisputeRecord, []>('acceptDispute');
+export const acceptDisputeUpdate = defineUpdate<DisputeRecord, [MerchantScope]>('acceptDispute');
 export const providerEventSignal = defineSignal<[ProviderEvent]>('wooshpayEvent');
 export const getPaymentQuery = defineQuery<PaymentRecord>('getPayment');

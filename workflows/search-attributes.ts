@@ -6,6 +6,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  */
 export const PaymentStatus = defineSearchAttributeKey('PaymentStatus', SearchAttributeType.KEYWORD);
 export const PaymentIntegration = defineSearchAttributeKey('PaymentIntegration', SearchAttributeType.KEYWORD);
+/** Whose API key created the payment (a configured slug, never personal data); absent before merchants: `default`. */
+export const MerchantId = defineSearchAttributeKey('MerchantId', SearchAttributeType.KEYWORD);
 export const MerchantOrderId = defineSearchAttributeKey('MerchantOrderId', SearchAttributeType.KEYWORD);
 export const WooshPayIntentId = defineSearchAttributeKey('WooshPayIntentId', SearchAttributeType.KEYWORD);
 export const DisputeStatus = defineSearchAttributeKey('DisputeStatus', SearchAttributeType.KEYWORD);
@@ -24,4 +26,5 @@ export const PAYMENT_SEARCH_ATTRIBUTES = [
   PaymentAmount,
   RefundedAmount,
   PaymentReview,
+  MerchantId,
 ] as const;

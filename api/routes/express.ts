@@ -4,10 +4,12 @@
  * spec's own schema (400 naming the parameter) — before its handler runs, so the handler only ever sees
  * what the OpenAPI document promises.
  */
-import express, { type Express, type Request, type RequestHandler } from 'express';
-import { requireApiKey } from '../auth.js';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import type { ApiKeyEntry } from '../../config/merchants.js';
+import { merchantOf, requireApiKey } from '../auth.js';
 import { ApiError, parseOrThrow } from '../errors.js';
 import { IdempotencyKeySchema, PaymentIdSchema } from '../schemas.js';
+import { paymentNotFound } from '../temporal-errors.js';
 import type { AnyRoute, RouteDependencies, RouteSpec } from './route.js';
 
 /** Where the bearer-key routes live; the key is checked for every path under it, known or not. */
@@ -15,7 +17,7 @@ const AUTHENTICATED_PREFIX = '/v1';
 const JSON_BODY_LIMIT = '100kb';
 const RAW_BODY_LIMIT = '1mb';
 
-export function registerRoutes(app: Express, routes: readonly AnyRoute[], deps: RouteDependencies, apiKeys: readonly string[]): void {
+export function registerRoutes(app: Express, routes: readonly AnyRoute[], deps: RouteDependencies, apiKeys: readonly ApiKeyEntry[]): void {
   const authenticated = express.Router();
   authenticated.use(requireApiKey(apiKeys), express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   let authenticatedMounted = false;
@@ -23,7 +25,7 @@ export function registerRoutes(app: Express, routes: readonly AnyRoute[], deps: 
   for (const route of routes) {
     const { spec } = route;
     const handle = route.handler(deps);
-    const handler: RequestHandler = (req, res, next) => handle(inputOf(spec, req) as never, res, req, next);
+    const handler: RequestHandler = (req, res, next) => handle(inputOf(spec, req, res) as never, res, req, next);
     const underPrefix = spec.path.startsWith(`${AUTHENTICATED_PREFIX}/`);
     if ((spec.auth === 'bearer') !== underPrefix) {
       throw new Error(`${spec.operationId}: exactly the routes under ${AUTHENTICATED_PREFIX}/ take the bearer key.`);
@@ -52,8 +54,9 @@ function bodyReader(spec: RouteSpec): RequestHandler[] {
 }
 
 /** The input the spec declares, in the order a client would fix its request: which payment, key, body, query. */
-function inputOf(spec: RouteSpec, req: Request): Record<string, unknown> {
+function inputOf(spec: RouteSpec, req: Request, res: Response): Record<string, unknown> {
   const input: Record<string, unknown> = {};
+  if (spec.auth === 'bearer') input.merchantId = merchantOf(res);
   if (spec.path.includes('{id}')) input.paymentId = paymentId(req);
   if (spec.idempotencyKey) input.idempotencyKey = idempotencyKey(req);
   if (spec.body?.read === 'json') input.body = parseOrThrow(spec.body.schema, req.body ?? {});
@@ -63,9 +66,7 @@ function inputOf(spec: RouteSpec, req: Request): Record<string, unknown> {
 
 function paymentId(req: Request): string {
   const id = req.params.id;
-  if (!PaymentIdSchema.safeParse(id).success) {
-    throw new ApiError(404, 'not_found', 'payment_not_found', `No payment ${String(id)}.`);
-  }
+  if (!PaymentIdSchema.safeParse(id).success) throw paymentNotFound(String(id));
   return id as string;
 }
 

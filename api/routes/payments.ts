@@ -46,8 +46,8 @@ const createPayment = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ idempotencyKey, body }, res) => {
-      const { payment, created } = await payments.create(body, idempotencyKey);
+    async ({ merchantId, idempotencyKey, body }, res) => {
+      const { payment, created } = await payments.create(merchantId, body, idempotencyKey);
       if (!created) res.setHeader('Idempotent-Replayed', 'true');
       res.status(created ? 201 : 200).json(payment);
     },
@@ -69,8 +69,8 @@ const listPayments = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ query }, res) => {
-      const page = await payments.list({ status: query.status, limit: query.limit, cursor: query.starting_after });
+    async ({ merchantId, query }, res) => {
+      const page = await payments.list(merchantId, { status: query.status, limit: query.limit, cursor: query.starting_after });
       res.json({ object: 'list', url: '/v1/payments', ...page });
     },
 );
@@ -90,8 +90,8 @@ const getPayment = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ paymentId }, res) => {
-      res.json(await payments.get(paymentId));
+    async ({ merchantId, paymentId }, res) => {
+      res.json(await payments.get(merchantId, paymentId));
     },
 );
 
@@ -110,8 +110,8 @@ const cancelPayment = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ paymentId, body }, res) => {
-      res.json(await payments.cancel(paymentId, body.reason));
+    async ({ merchantId, paymentId, body }, res) => {
+      res.json(await payments.cancel(merchantId, paymentId, body.reason));
     },
 );
 
@@ -138,8 +138,8 @@ const createRefund = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ paymentId, idempotencyKey, body }, res) => {
-      res.status(201).json(await payments.refund(paymentId, body, idempotencyKey));
+    async ({ merchantId, paymentId, idempotencyKey, body }, res) => {
+      res.status(201).json(await payments.refund(merchantId, paymentId, body, idempotencyKey));
     },
 );
 
@@ -158,8 +158,8 @@ const submitDisputeEvidence = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ paymentId, body }, res) => {
-      res.json(await payments.submitDisputeEvidence(paymentId, body.evidence, body.submit));
+    async ({ merchantId, paymentId, body }, res) => {
+      res.json(await payments.submitDisputeEvidence(merchantId, paymentId, body.evidence, body.submit));
     },
 );
 
@@ -177,8 +177,8 @@ const acceptDispute = defineRoute(
     },
   },
   ({ payments }) =>
-    async ({ paymentId }, res) => {
-      res.json(await payments.acceptDispute(paymentId));
+    async ({ merchantId, paymentId }, res) => {
+      res.json(await payments.acceptDispute(merchantId, paymentId));
     },
 );
 

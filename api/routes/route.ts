@@ -64,8 +64,9 @@ export interface RouteSpec {
   responses: Record<number, ResponseSpec>;
 }
 
-/** What the route's own spec says it parsed, and nothing else. */
-export type RouteInput<S extends RouteSpec> = (S['path'] extends `${string}{id}${string}` ? { paymentId: string } : unknown) &
+/** What the route's own spec says it parsed, and nothing else; behind the bearer key, also whose key it was. */
+export type RouteInput<S extends RouteSpec> = (S['auth'] extends 'bearer' ? { merchantId: string } : unknown) &
+  (S['path'] extends `${string}{id}${string}` ? { paymentId: string } : unknown) &
   (S['idempotencyKey'] extends true ? { idempotencyKey: string } : unknown) &
   (S['body'] extends { read: 'json'; schema: infer B extends z.ZodType } ? { body: z.output<B> } : unknown) &
   (S['query'] extends z.ZodObject ? { query: z.output<S['query']> } : unknown);

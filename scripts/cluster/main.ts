@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 
 function printBanner(running: RunningCluster, { config, generatedApiKey, settings }: ResolvedClusterSettings): void {
   const apiUrls = running.apis.map((r) => r.url!);
-  const key = generatedApiKey ? config.api.apiKeys![0] : '$API_KEY';
+  const key = generatedApiKey ? config.api.apiKeys![0].key : '$API_KEY';
   const lines = [
     '',
     'WooshPay bank-transfer payments are running in the production shape (npm run cluster)',
@@ -40,7 +40,7 @@ function printBanner(running: RunningCluster, { config, generatedApiKey, setting
     `  PostgreSQL   127.0.0.1:${running.postgres.port}  data in ${settings.clusterDir}/postgres`,
     `  Workers      ${running.workers.length} processes, metrics ${running.workers.map((_, i) => `http://127.0.0.1:${settings.metricsPort + i}/metrics`).join(' ')}`,
     `  WooshPay     ${running.roleEnv.WOOSHPAY_BASE_URL}${running.simulator ? '   (simulator; webhooks to the first replica)' : ''}`,
-    `  API key      ${generatedApiKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,
+    `  API key      ${generatedApiKey ? config.api.apiKeys![0].key : '(from API_KEYS)'}`,
     `  Logs         ${settings.clusterDir}/logs`,
     '',
     ...tryItLines(apiUrls[0], key),

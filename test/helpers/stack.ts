@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
 import type { HostResolver } from '../../activities/outbound-target.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
@@ -60,6 +61,10 @@ export interface StackOptions {
   allowPrivateNetworks?: boolean;
   /** Where notification hosts resolve, at intake (API) and at delivery (worker); the system resolver otherwise. */
   resolveHost?: { intake?: HostResolver; delivery?: HostResolver };
+  /** More configuration, over the stack's own (e.g. API_KEYS with merchants, MERCHANT_NOTIFY_*); API and worker read it. */
+  env?: Record<string, string>;
+  /** The API's logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -90,10 +95,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret!,
     NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
     NOTIFY_ALLOW_PRIVATE_NETWORKS: String(options.allowPrivateNetworks ?? true),
+    ...options.env,
   });
   const api = await startApiServer({
     config,
-    logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
     settings: { ...TEST_SETTINGS, ...options.settings },
     createWaitMs: options.createWaitMs,
     resolveHost: options.resolveHost?.intake,
@@ -102,7 +108,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const activities = createActivities({
     wooshpay,
-    notifySigningSecret: NOTIFY_SECRET,
+    notifySigningSecret: config.payments.notifySigningSecret,
+    merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
     outbound: { allowPrivateNetworks: config.payments.notifyAllowPrivateNetworks },
     resolveHost: options.resolveHost?.delivery,
   });

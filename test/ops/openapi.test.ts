@@ -32,7 +32,7 @@ function testApp(): Express {
   return createApp({
     client: {} as Client,
     payments: {} as PaymentsService,
-    apiKeys: ['test_key_0123456789abcdef'],
+    apiKeys: [{ merchantId: 'default', key: 'test_key_0123456789abcdef' }],
     logger: createLogger('openapi-test', 'silent'),
     metrics: createApiMetrics(),
     webhookHandler: (_req, res) => void res.status(204).end(),
@@ -93,9 +93,9 @@ describe('OpenAPI document', () => {
 
   it('keeps the bearer key to the /v1 routes when building the app from a table', () => {
     const misplaced = ROUTES.map((route): AnyRoute => ({ ...route, spec: { ...route.spec, auth: route.spec.path === '/healthz' ? 'bearer' : route.spec.auth } }));
-    expect(() => registerRoutes(express(), misplaced, {} as RouteDependencies, ['k'])).toThrow(/health: exactly the routes under \/v1\//);
+    expect(() => registerRoutes(express(), misplaced, {} as RouteDependencies, [{ merchantId: 'default', key: 'k' }])).toThrow(/health: exactly the routes under \/v1\//);
     const unauthenticated = ROUTES.map((route): AnyRoute => ({ ...route, spec: { ...route.spec, auth: 'none' } }));
-    expect(() => registerRoutes(express(), unauthenticated, {} as RouteDependencies, ['k'])).toThrow(/createPayment/);
+    expect(() => registerRoutes(express(), unauthenticated, {} as RouteDependencies, [{ merchantId: 'default', key: 'k' }])).toThrow(/createPayment/);
   });
 
   it('is OpenAPI 3.1 with unique operation ids, a summary and responses for every operation', () => {

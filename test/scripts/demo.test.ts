@@ -90,5 +90,6 @@ describe('demo configuration', () => {
       apiUrl: 'http://127.0.0.1:3100',
       simulatorUrl: 'http://127.0.0.1:4100',
     });
+    expect(demoOptionsFromEnv({ API_KEYS: 'acme:first_key, second_key' }).apiKey).toBe('first_key');
   });
 });

@@ -8,6 +8,7 @@ import {
   acceptDisputeUpdate,
   cancelPaymentUpdate,
   createPaymentUpdate,
+  DEFAULT_MERCHANT_ID,
   disputeEvidenceUpdate,
   getContinuationQuery,
   getIntakeQuery,
@@ -16,6 +17,7 @@ import {
   providerEventSignal,
   refundUpdate,
   type DisputeEvidenceRequest,
+  type MerchantScope,
   type PaymentIntake,
   type PaymentRecord,
   type RefundRequest,
@@ -28,7 +30,12 @@ import type { PaymentRun } from './run.js';
 
 export function registerHandlers(run: PaymentRun): void {
   const { record, request } = run;
-  const intake = (): PaymentIntake => ({ payment: record, requestFingerprint: request.requestFingerprint, intakeId: request.intakeId });
+  const intake = (): PaymentIntake => ({
+    payment: record,
+    merchantId: request.merchantId ?? DEFAULT_MERCHANT_ID,
+    requestFingerprint: request.requestFingerprint,
+    intakeId: request.intakeId,
+  });
 
   setHandler(getPaymentQuery, () => record);
   setHandler(getContinuationQuery, () => ({ request, settings: run.settings, carried: run.carried() }));
@@ -48,12 +55,31 @@ export function registerHandlers(run: PaymentRun): void {
     return intake();
   });
 
-  setHandler(cancelPaymentUpdate, (req) => cancel(run, req.reason), { validator: (_req: { reason?: string }) => validateCancel(record) });
-  setHandler(refundUpdate, (req) => refund(run, req), { validator: (req: RefundRequest) => validateRefund(run, req) });
-  setHandler(disputeEvidenceUpdate, (req) => submitEvidence(run, req), {
-    validator: (_req: DisputeEvidenceRequest) => requireOpenDispute(run),
+  // Each validator asks "whose payment?" first, so another merchant learns nothing of its state either.
+  setHandler(cancelPaymentUpdate, (req) => cancel(run, req.reason), {
+    validator: (req: { reason?: string } & MerchantScope) => {
+      requireOwner(run, req);
+      validateCancel(record);
+    },
   });
-  setHandler(acceptDisputeUpdate, () => acceptDispute(run), { validator: () => requireOpenDispute(run) });
+  setHandler(refundUpdate, (req) => refund(run, req), {
+    validator: (req: RefundRequest) => {
+      requireOwner(run, req);
+      validateRefund(run, req);
+    },
+  });
+  setHandler(disputeEvidenceUpdate, (req) => submitEvidence(run, req), {
+    validator: (req: DisputeEvidenceRequest) => {
+      requireOwner(run, req);
+      requireOpenDispute(run);
+    },
+  });
+  setHandler(acceptDisputeUpdate, () => acceptDispute(run), {
+    validator: (scope?: MerchantScope) => {
+      requireOwner(run, scope);
+      requireOpenDispute(run);
+    },
+  });
 }
 
 /** The merchant's cancel: asks the cancel gate (awaiting phase) and answers with what WooshPay decided. */
@@ -72,6 +98,20 @@ async function cancel(run: PaymentRun, reason: string | undefined): Promise<Paym
     });
   }
   return record;
+}
+
+/**
+ * Only the payment's own merchant acts on it. Validators write no history and do not run on replay
+ * (docs/temporal-notes.md §2.1), so the check costs no round trip and no re-recording; an update without a
+ * merchant (sent before merchants) is not checked.
+ */
+function requireOwner(run: PaymentRun, scope: MerchantScope | undefined): void {
+  if (scope?.merchantId === undefined || scope.merchantId === (run.request.merchantId ?? DEFAULT_MERCHANT_ID)) return;
+  throw ApplicationFailure.create({
+    type: PaymentErrorType.PaymentNotFound,
+    message: 'No such payment.',
+    nonRetryable: true,
+  });
 }
 
 function validateCancel(record: PaymentRecord): void {

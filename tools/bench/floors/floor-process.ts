@@ -14,6 +14,7 @@ import { createApiMetrics } from '../../../api/metrics.js';
 import type { CreatedPayment, PaymentsService } from '../../../api/payments-service.js';
 import { createLogger } from '../../../config/logger.js';
 import { DEFAULT_WORKER_TUNING, workerOptionsFor } from '../../../worker/tuning.js';
+import { DEFAULT_MERCHANT_ID } from '../../../workflows/messages.js';
 import { createFloorActivities } from './floor-activities.js';
 
 function required(name: string): string {
@@ -47,7 +48,7 @@ const client = new Client({ connection: await Connection.connect({ address }), n
 const app = createApp({
   client,
   payments: fixedPayments,
-  apiKeys: [required('FLOOR_API_KEY')],
+  apiKeys: [{ merchantId: DEFAULT_MERCHANT_ID, key: required('FLOOR_API_KEY') }],
   logger,
   webhookHandler: (_req, res) => void res.status(200).json({ received: true }),
   metrics: createApiMetrics({ processMetrics: true }),
