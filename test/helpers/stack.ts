@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
 import { createSimulator, type SimulatorOptions } from '../../simulator/index.js';
@@ -48,6 +49,8 @@ export interface Stack {
   waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
+  /** Stops the API and the worker, then starts both again with these PAYLOAD_ENCRYPTION_KEYS (a key rotation). */
+  restartWithKeys(encryptionKeys: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   settings?: Partial<PaymentSettings>;
   createWaitMs?: number;
+  /** PAYLOAD_ENCRYPTION_KEYS for the API and the worker; unset: payloads in clear. */
+  encryptionKeys?: string;
 }
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -75,7 +80,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     { url: 'http://127.0.0.1:9/webhooks/wooshpay', enabled_events: ['*'] },
     { idempotencyKey: `endpoint-${taskQueue}` },
   );
-  const config = loadConfig({
+  const configWith = (encryptionKeys: string | undefined) => loadConfig({
+    PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
     PORT: '0',
     TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -85,13 +91,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WOOSHPAY_WEBHOOK_SECRETS: endpoint.secret!,
     NOTIFY_SIGNING_SECRET: NOTIFY_SECRET,
   });
-  const api = await startApiServer({
-    config,
-    logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    settings: { ...TEST_SETTINGS, ...options.settings },
-    createWaitMs: options.createWaitMs,
-  });
-  await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${taskQueue}` });
+  let config = configWith(options.encryptionKeys);
+  let api!: ApiServer;
+  const startApi = async () => {
+    api = await startApiServer({
+      config,
+      logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+      settings: { ...TEST_SETTINGS, ...options.settings },
+      createWaitMs: options.createWaitMs,
+    });
+    await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${api.url}` });
+  };
+  await startApi();
 
   const activities = createActivities({ wooshpay, notifySigningSecret: NOTIFY_SECRET });
   let worker!: Worker;
@@ -104,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       activities,
       workflowBundle: bundle,
       shutdownGraceTime: '2 seconds',
+      dataConverter: encryptingDataConverter(config.encryption.keys),
     });
     running = worker.run();
   };
@@ -151,7 +163,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     env,
-    api,
+    get api() {
+      return api;
+    },
     simulatorUrl: simulatorListening.url,
     wooshpay,
     taskQueue,
@@ -167,6 +181,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     waitForPayment,
     stopWorker,
     startWorker,
+    async restartWithKeys(encryptionKeys) {
+      await api.close();
+      await stopWorker();
+      config = configWith(encryptionKeys);
+      await startApi();
+      await startWorker();
+    },
     async close() {
       await stopWorker().catch(() => undefined);
       await api.close();
