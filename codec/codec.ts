@@ -3,7 +3,7 @@
  * and data, as the Payload protobuf) and sealed with AES-256-GCM under the first key; the stored payload
  * keeps only `encoding: binary/encrypted` and `encryption-key-id` in clear. The layout (12-byte IV, then
  * ciphertext, then the 16-byte GCM tag) and the metadata names are those of Temporal's samples-typescript
- * `encryption` sample, so its tools read ours (docs/temporal-notes.md, "Payload encryption").
+ * `encryption` sample, so its tools read ours (docs/temporal-notes.md §2.8).
  *
  * Runs outside the workflow sandbox (client, worker's data converter, codec server): node:crypto is fine here.
  */

@@ -1,7 +1,7 @@
 /**
  * The JSON shape of Temporal's remote codec protocol (`POST /encode`, `POST /decode`): `{ "payloads": [...] }`,
  * each payload's metadata values and data in base64, as the Temporal UI and `temporal --codec-endpoint` send
- * and expect them (docs/temporal-notes.md, "Codec server").
+ * and expect them (docs/temporal-notes.md §2.8).
  */
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /**
  * The payload encryption keys: `PAYLOAD_ENCRYPTION_KEYS` is `keyId:base64-of-32-bytes`, comma-separated; the
  * first key encrypts, every key decrypts, so a rotation prepends the new key and keeps the old ones until no
- * open payment's history needs them (docs/temporal-notes.md, "Payload encryption").
+ * open payment's history needs them (docs/temporal-notes.md §2.8).
  *
  * Key material stays in these objects: never log them (only key ids are safe to print).
  */
