@@ -36,8 +36,8 @@ describe('the codec server', () => {
     expect(encoded.status).toBe(200);
     expect(encoded.headers.get('access-control-allow-origin')).toBe(UI);
     const { payloads } = (await encoded.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
-    expect(Buffer.from(payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
-    expect(Buffer.from(payloads[0]!.data, 'base64').toString()).not.toContain('siti@');
+    expect(Buffer.from(payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(payloads[0].data, 'base64').toString()).not.toContain('siti@');
     const decoded = await post(`/${TOKEN}/decode`, { payloads }, headers);
     expect(await decoded.json()).toEqual({ payloads: [CLEAR] });
   });
