@@ -35,19 +35,19 @@ export class EncryptionCodec implements PayloadCodec {
     return this.encrypting.id;
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => ({
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    return settle(() => payloads.map((payload) => ({
       metadata: {
         [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
         [METADATA_KEY_ID]: Buffer.from(this.encrypting.id),
       },
       data: seal(ProtoPayload.encode(payload).finish(), this.encrypting.material),
-    }));
+    })));
   }
 
   /** Payloads not encrypted by us (histories written before encryption was on) pass through unchanged. */
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return settle(() => payloads.map((payload) => {
       if (!isEncrypted(payload)) return payload;
       const keyId = text(payload.metadata?.[METADATA_KEY_ID]);
       if (!keyId) throw new ValueError('An encrypted payload without an encryption key id');
@@ -55,7 +55,16 @@ export class EncryptionCodec implements PayloadCodec {
       if (!material) throw new ValueError(`No key ${keyId} among PAYLOAD_ENCRYPTION_KEYS to decrypt this payload`);
       if (!payload.data) throw new ValueError('An encrypted payload without data');
       return ProtoPayload.decode(open(payload.data, material, keyId));
-    });
+    }));
+  }
+}
+
+/** The codec interface is asynchronous; node:crypto's AES-GCM is not, so its errors become rejections. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 

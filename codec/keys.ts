@@ -65,7 +65,7 @@ export async function loadOrCreateDevKeys(dataDir: string): Promise<{ value: str
     parseEncryptionKeys(value);
     return { value, created: false };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} does not hold valid keys; remove it only if no payment needs it`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} does not hold valid keys; remove it only if no payment needs it`, { cause: err });
   }
   const value = formatEncryptionKey(generateEncryptionKey(`dev-${randomBytes(4).toString('hex')}`));
   // `wx`: two starts racing never overwrite each other's key.

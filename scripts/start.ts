@@ -36,12 +36,12 @@ async function main(): Promise<void> {
     const devKeys = await loadOrCreateDevKeys(config.dataDir);
     env.PAYLOAD_ENCRYPTION_KEYS = devKeys.value;
     config = loadConfig(env);
-    logger.info({ keyId: config.encryption.keys![0]!.id, dataDir: config.dataDir }, devKeys.created ? 'made a development payload key' : 'using the development payload key');
+    logger.info({ keyId: config.encryption.keys![0].id, dataDir: config.dataDir }, devKeys.created ? 'made a development payload key' : 'using the development payload key');
   }
   // Before the dev server: its UI is started pointing at the codec server.
   const codec = await startCodecServer(config, logger.child({ role: 'codec' }));
   stops.unshift({ name: 'codec server', stop: () => codec.close() });
-  const codecToken = config.codec.authTokens![0]!;
+  const codecToken = config.codec.authTokens![0];
   // Before anything touches Temporal's native runtime (the dev server launcher does).
   installRuntime(logger, { handleSignals: false, metricsBindAddress: metricsBindAddress(config) });
 
@@ -90,7 +90,7 @@ function printBanner(config: Config, apiUrl: string, generatedKey: boolean, embe
     'WooshPay bank-transfer payments are running',
     `  API          ${apiUrl}   (POST /v1/payments, GET /readyz)`,
     `  Temporal UI  ${uiUrl}   (decoded through the codec server)`,
-    `  Codec        ${codecEndpoint}   (key ${config.encryption.keys![0]!.id}; temporal … --codec-endpoint <codec url> --codec-auth 'Bearer <token>')`,
+    `  Codec        ${codecEndpoint}   (key ${config.encryption.keys![0].id}; temporal … --codec-endpoint <codec url> --codec-auth 'Bearer <token>')`,
     `  Temporal     ${config.temporal.address}${embeddedTemporal ? ' (embedded dev server, data in ' + config.dataDir + ')' : ''}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
     `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
     `  API key      ${generatedKey ? config.api.apiKeys![0] : '(from API_KEYS)'}`,

@@ -145,8 +145,8 @@ describe('the Temporal Web UI', () => {
       // As stored: read without the codec, the description is nowhere in the history's bytes.
       const history = await stack!.env.client.workflow.getHandle(paid.id).fetchHistory();
       expect(JSON.stringify(history)).not.toContain(paid.description);
-      const started = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-      expect(Buffer.from(started.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      const started = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      expect(Buffer.from(started.metadata!.encoding).toString()).toBe('binary/encrypted');
 
       // In the UI: the start input, decoded by the codec server the UI calls from the browser (CORS, token).
       await page.goto(`${uiUrl}/namespaces/${namespace}/workflows/${paid.id}`);
@@ -161,7 +161,7 @@ describe('the Temporal Web UI', () => {
 
       // The codec server answers the UI's origin only, and only with its token.
       const codecUrl = process.env.TEMPORAL_TEST_CODEC_URL!;
-      const body = JSON.stringify({ payloads: [started].map((p) => ({ metadata: { encoding: Buffer.from(p.metadata!.encoding!).toString('base64'), 'encryption-key-id': Buffer.from(p.metadata!['encryption-key-id']!).toString('base64') }, data: Buffer.from(p.data!).toString('base64') })) });
+      const body = JSON.stringify({ payloads: [started].map((p) => ({ metadata: { encoding: Buffer.from(p.metadata!.encoding).toString('base64'), 'encryption-key-id': Buffer.from(p.metadata!['encryption-key-id']).toString('base64') }, data: Buffer.from(p.data!).toString('base64') })) });
       const post = (path: string, headers: Record<string, string> = {}) =>
         fetch(`${codecUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
       expect((await post('/decode')).status).toBe(401);
@@ -170,6 +170,6 @@ describe('the Temporal Web UI', () => {
       expect(decoded.status).toBe(200);
       expect(decoded.headers.get('access-control-allow-origin')).toBe(new URL(uiUrl).origin);
       const [clear] = ((await decoded.json()) as { payloads: { data: string }[] }).payloads;
-      expect(Buffer.from(clear!.data, 'base64').toString()).toContain(paid.description);
+      expect(Buffer.from(clear.data, 'base64').toString()).toContain(paid.description);
     }));
 });

@@ -46,7 +46,7 @@ function payloadsIn(node: unknown, at = '', found: { at: string; payload: Payloa
   const record = node as Record<string, unknown>;
   if (record.metadata && typeof record.metadata === 'object' && ('data' in record || 'metadata' in record) && !Array.isArray(node)) {
     if (Object.keys(record).every((k) => k === 'metadata' || k === 'data' || k === 'externalPayloads')) {
-      found.push({ at, payload: record as Payload });
+      found.push({ at, payload: record });
       return found;
     }
   }
@@ -126,7 +126,7 @@ describe('payload encryption', () => {
   it('reads and moves a payment made under the old key after a rotation; new payloads carry the new key', async () => {
     const before = await paid({ description: 'made under key A' });
     const [firstHistory] = await storedHistories(stack.env.client, before.id);
-    const eventsUnderA = firstHistory!.events!.length;
+    const eventsUnderA = firstHistory.events!.length;
 
     await stack.restartWithKeys(`${KEY_B},${KEY_A}`);
     const read = await stack.call('GET', `/v1/payments/${before.id}`);
@@ -138,11 +138,11 @@ describe('payload encryption', () => {
 
     const [history] = await storedHistories(stack.env.client, before.id);
     const keyIds = (events: unknown[]) => new Set(payloadsIn(events).map(({ payload }) => text(payload.metadata?.[METADATA_KEY_ID])));
-    expect(keyIds(history!.events!.slice(0, eventsUnderA))).toEqual(new Set(['key-a']));
-    expect(keyIds(history!.events!.slice(eventsUnderA))).toEqual(new Set(['key-b']));
+    expect(keyIds(history.events!.slice(0, eventsUnderA))).toEqual(new Set(['key-a']));
+    expect(keyIds(history.events!.slice(eventsUnderA))).toEqual(new Set(['key-b']));
 
     const after = await paid({ description: 'made under key B' });
     const [afterHistory] = await storedHistories(stack.env.client, after.id);
-    expect(keyIds(afterHistory!.events!)).toEqual(new Set(['key-b']));
+    expect(keyIds(afterHistory.events!)).toEqual(new Set(['key-b']));
   });
 });

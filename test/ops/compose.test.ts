@@ -479,13 +479,13 @@ describe('the API and the worker start with the environment compose gives them',
       const call = (operation: string, payloads: unknown[]) =>
         fetch(`${codec.url}/${config.codec.authTokens![0]}/${operation}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Origin: config.codec.uiOrigins[0]!, 'X-Namespace': config.temporal.namespace },
+          headers: { 'Content-Type': 'application/json', Origin: config.codec.uiOrigins[0], 'X-Namespace': config.temporal.namespace },
           body: JSON.stringify({ payloads }),
         }).then((r) => r.json() as Promise<{ payloads: { metadata: Record<string, string>; data: string }[] }>);
       try {
         const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"Jl. Sentinel 1"').toString('base64') };
         const { payloads: sealed } = await call('encode', [clear]);
-        expect(Buffer.from(sealed[0]!.data, 'base64').toString()).not.toContain('Sentinel');
+        expect(Buffer.from(sealed[0].data, 'base64').toString()).not.toContain('Sentinel');
         expect((await call('decode', sealed)).payloads).toEqual([clear]);
       } finally {
         await codec.close();
