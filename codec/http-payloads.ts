@@ -8,8 +8,9 @@ import { z } from 'zod';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 
-export const CodecRequestSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })),
+export const CodecRequestSchema = z.strictObject({
+  // Protobuf JSON leaves an empty list out: the CLI asks to decode nothing with `{}` (and retries on a 400).
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })).default([]),
 });
 
 export type CodecRequest = z.infer<typeof CodecRequestSchema>;

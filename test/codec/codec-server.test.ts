@@ -42,10 +42,14 @@ describe('the codec server', () => {
     expect(await decoded.json()).toEqual({ payloads: [CLEAR] });
   });
 
-  it('accepts the token as a Bearer header (temporal --codec-auth)', async () => {
+  it('accepts the token as a Bearer header (temporal --codec-auth), and `{}` as no payloads (protobuf JSON)', async () => {
     const res = await post('/decode', { payloads: [CLEAR] }, { Authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ payloads: [CLEAR] });
+    // What the Temporal CLI sends for an event without payloads; a 400 there makes it retry until it times out.
+    const empty = await post('/decode', {}, { Authorization: `Bearer ${TOKEN}`, 'X-Namespace': '' });
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ payloads: [] });
   });
 
   it('answers the preflight for the UI origin only, before authentication', async () => {
