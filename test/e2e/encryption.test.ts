@@ -39,16 +39,15 @@ async function storedHistories(client: Client, workflowId: string) {
 /**
  * The payloads of a history, with where they sit. Not ours to encode: search attributes (indexed in clear by
  * design, workflows/search-attributes.ts) and a marker's `data` detail, sdk-core's own bookkeeping (a local
- * activity's id, attempt, times; a patch id); the bytes-wide check above covers them anyway.
+ * activity's id, attempt, times; a patch id). The first test searches every stored byte, these included.
  */
 function payloadsIn(node: unknown, at = '', found: { at: string; payload: Payload }[] = []) {
   if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return found;
   const record = node as Record<string, unknown>;
-  if (record.metadata && typeof record.metadata === 'object' && ('data' in record || 'metadata' in record) && !Array.isArray(node)) {
-    if (Object.keys(record).every((k) => k === 'metadata' || k === 'data' || k === 'externalPayloads')) {
-      found.push({ at, payload: record });
-      return found;
-    }
+  const payloadShaped = Object.keys(record).every((k) => k === 'metadata' || k === 'data' || k === 'externalPayloads');
+  if (record.metadata && typeof record.metadata === 'object' && payloadShaped) {
+    found.push({ at, payload: record });
+    return found;
   }
   for (const [key, value] of Object.entries(record)) {
     if (key === 'searchAttributes' || key === 'indexedFields' || (key === 'data' && at.endsWith('.markerRecordedEventAttributes.details'))) continue;
