@@ -13,6 +13,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
+COPY codec ./codec
 COPY workflows ./workflows
 COPY activities ./activities
 COPY wooshpay ./wooshpay
@@ -62,6 +63,15 @@ EXPOSE 4010
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=10 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.SIMULATOR_PORT || 4010) + '/_sim/settings').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/simulator/main.js"]
+
+# ---- codec: the codec server the Temporal UI decodes payloads through (codec/server.ts) ---------------------
+FROM runtime AS codec
+ENV HOST=0.0.0.0 \
+    CODEC_PORT=8234
+EXPOSE 8234
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.CODEC_PORT || 8234) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/codec/main.js"]
 
 # ---- api (last: the default target) --------------------------------------------------------------------
 FROM runtime AS api

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { HostResolver } from '../activities/outbound-target.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
 import type { Config } from '../config/config.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 import type { PaymentSettings } from '../workflows/messages.js';
@@ -58,7 +59,8 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
 
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still coming up.
   const connection = Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}` });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const dataConverter = encryptingDataConverter(config.encryption.keys);
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
   const wooshpay = createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs });
   const payments = new PaymentsService({
     client,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkUrlShape } from '../activities/outbound-address.js';
+import { EncryptionKeysSchema, type EncryptionKey } from '../codec/keys.js';
 import { LATE_FUNDS_POLICIES, type LateFundsPolicy } from '../workflows/messages.js';
 import { ApiKeysSchema, type ApiKeyEntry, MerchantSigningSecretsSchema, merchantNotifyUrlsSchema, keylessMerchants } from './merchants.js';
 
@@ -90,6 +91,13 @@ export const EnvSchema = z
     API_METRICS_PORT: port.optional(),
     /** A workflow bundle built ahead of time (production images); unset: the worker bundles at start. */
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+
+    /** `keyId:base64-32-bytes`, comma-separated; the first encrypts, all decrypt (codec/keys.ts). */
+    PAYLOAD_ENCRYPTION_KEYS: EncryptionKeysSchema.optional(),
+    /** The codec server (codec/server.ts): its port on HOST, the tokens it accepts, the UI origins it answers. */
+    CODEC_PORT: port.default(8234),
+    CODEC_AUTH_TOKENS: csv.pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'each codec token is ≥ 32 URL-safe characters'))).optional(),
+    CODEC_UI_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin))).optional(),
   })
   .superRefine((env, ctx) => {
     // The provider is either fully configured or fully absent (then the embedded simulator is used).
@@ -106,6 +114,10 @@ export const EnvSchema = z
     for (const [merchant, url] of env.MERCHANT_NOTIFY_URLS ?? []) {
       const shape = checkUrlShape(url, { allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_NETWORKS });
       if (!shape.ok) ctx.addIssue({ code: 'custom', path: ['MERCHANT_NOTIFY_URLS'], message: `${merchant}: ${shape.reason}` });
+    }
+    // Production never writes personal data to Temporal in clear (docs/design.md, "Payload encryption").
+    if (env.NODE_ENV === 'production' && !env.PAYLOAD_ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'required when NODE_ENV=production' });
     }
   });
 
@@ -151,6 +163,9 @@ export interface Config {
   };
   metricsPort: number;
   workflowBundlePath: string | undefined;
+  /** Unset keys: payloads in clear (development and tests only; production refuses to start). */
+  encryption: { keys: EncryptionKey[] | undefined };
+  codec: { port: number; authTokens: string[] | undefined; uiOrigins: string[] };
 }
 
 export class ConfigError extends Error {
@@ -211,5 +226,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     metricsPort: e.METRICS_PORT,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    encryption: { keys: e.PAYLOAD_ENCRYPTION_KEYS },
+    codec: {
+      port: e.CODEC_PORT,
+      authTokens: e.CODEC_AUTH_TOKENS,
+      // Unset: the embedded dev server's UI, as a browser on this machine names it.
+      uiOrigins: e.CODEC_UI_ORIGINS ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
+    },
   };
 }

@@ -4,7 +4,7 @@
 # environment of the compose file. Then it hands over to the command (node as PID 1 under `init: true`).
 set -eu
 
-for name in API_KEYS WOOSHPAY_SECRET_KEY WOOSHPAY_WEBHOOK_SECRETS NOTIFY_SIGNING_SECRET MERCHANT_NOTIFY_SIGNING_SECRETS; do
+for name in API_KEYS WOOSHPAY_SECRET_KEY WOOSHPAY_WEBHOOK_SECRETS NOTIFY_SIGNING_SECRET MERCHANT_NOTIFY_SIGNING_SECRETS PAYLOAD_ENCRYPTION_KEYS CODEC_AUTH_TOKENS; do
   eval "file=\${${name}_FILE:-}"
   [ -n "$file" ] || continue
   eval "direct=\${${name}:-}"

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   /** SQLite file, so a restart keeps workflows; in memory when omitted. */
   dbFilename?: string;
   namespace?: string;
+  /** The UI decodes payloads through this codec server endpoint (codec/server.ts). */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -48,6 +50,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
             'system.forceSearchAttributesCacheRefreshOnRead=true',
             '--dynamic-config-value',
             'system.enableActivityEagerExecution=true',
+            ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
           ],
         },
       });

@@ -3,12 +3,16 @@
  * set) and the WooshPay simulator (unless WOOSHPAY_BASE_URL is set), both keeping their state in DATA_DIR so a
  * restart continues where it stopped, the worker and the API, in one process, stopped in order on
  * SIGINT/SIGTERM: the API stops accepting, the worker drains, then the rest.
+ * Payloads are encrypted as in production: with PAYLOAD_ENCRYPTION_KEYS, or else a development key made once
+ * and kept in DATA_DIR; the codec server runs beside the embedded UI, which is pointed at it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startApiServer, type ApiServer } from '../api/server.js';
+import { loadOrCreateDevKeys } from '../codec/keys.js';
+import { startCodecServer, uiCodecEndpoint } from '../codec/server.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { startWorker } from '../worker/run.js';
@@ -29,8 +33,19 @@ async function main(): Promise<void> {
   env.NOTIFY_ALLOW_PRIVATE_NETWORKS ||= 'true';
   // The API's metrics on a port of their own, any free one unless chosen (the banner says which).
   env.API_METRICS_PORT ||= '0';
+  env.CODEC_AUTH_TOKENS ||= `codec_${randomBytes(24).toString('base64url')}`;
   let config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true });
+  if (!env.PAYLOAD_ENCRYPTION_KEYS) {
+    const devKeys = await loadOrCreateDevKeys(config.dataDir);
+    env.PAYLOAD_ENCRYPTION_KEYS = devKeys.value;
+    config = loadConfig(env);
+    logger.info({ keyId: config.encryption.keys![0].id, dataDir: config.dataDir }, devKeys.created ? 'made a development payload key' : 'using the development payload key');
+  }
+  // Before the dev server: its UI is started pointing at the codec server.
+  const codec = await startCodecServer(config, logger.child({ role: 'codec' }));
+  stops.unshift({ name: 'codec server', stop: () => codec.close() });
+  const codecToken = config.codec.authTokens![0];
   // Before anything touches Temporal's native runtime (the dev server launcher does).
   installRuntime(logger, { handleSignals: false, metricsBindAddress: metricsBindAddress(config) });
 
@@ -42,6 +57,7 @@ async function main(): Promise<void> {
       uiPort: config.temporal.uiPort,
       dbFilename: path.resolve(config.dataDir, 'temporal.db'),
       namespace: config.temporal.namespace,
+      uiCodecEndpoint: uiCodecEndpoint(codec.url, codecToken),
       log: (line) => logger.info(line),
     });
     stops.unshift({ name: 'temporal dev server', stop: () => server.teardown() });
@@ -68,17 +84,18 @@ async function main(): Promise<void> {
   const api = await startApiServer({ config, logger: logger.child({ role: 'api' }) });
   stops.unshift({ name: 'api', stop: () => api.close() });
 
-  printBanner(config, api, !process.env.API_KEYS, embeddedTemporal);
+  printBanner(config, api, !process.env.API_KEYS, embeddedTemporal, uiCodecEndpoint(codec.url, process.env.CODEC_AUTH_TOKENS ? '<token>' : codecToken));
 }
 
-function printBanner(config: Config, api: ApiServer, generatedKey: boolean, embeddedTemporal: boolean): void {
+function printBanner(config: Config, api: ApiServer, generatedKey: boolean, embeddedTemporal: boolean, codecEndpoint: string): void {
   const apiUrl = api.url;
   const uiUrl = embeddedTemporal ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the UI of your Temporal)';
   const lines = [
     '',
     'WooshPay bank-transfer payments are running',
     `  API          ${apiUrl}   (POST /v1/payments, GET /readyz)`,
-    `  Temporal UI  ${uiUrl}`,
+    `  Temporal UI  ${uiUrl}   (decoded through the codec server)`,
+    `  Codec        ${codecEndpoint}   (key ${config.encryption.keys![0].id}; temporal … --codec-endpoint <codec url> --codec-auth 'Bearer <token>')`,
     `  Temporal     ${config.temporal.address}${embeddedTemporal ? ' (embedded dev server, data in ' + config.dataDir + ')' : ''}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
     `  WooshPay     ${config.wooshpay.baseUrl}${process.env.WOOSHPAY_BASE_URL ? '' : '   (simulator)'}`,
     `  API key      ${generatedKey ? config.api.apiKeys![0].key : '(from API_KEYS)'}`,

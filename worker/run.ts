@@ -1,6 +1,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities/index.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
 import type { Config } from '../config/config.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
 import { createPaymentWorker } from './worker.js';
@@ -25,6 +26,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     taskQueue: config.temporal.taskQueue,
     // Production images bundle the workflows at build time (scripts/bundle-workflows.ts).
     ...(config.workflowBundlePath && { workflowBundle: { codePath: config.workflowBundlePath } }),
+    dataConverter: encryptingDataConverter(config.encryption.keys),
     activities: createActivities({
       wooshpay: createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs }),
       notifySigningSecret: config.payments.notifySigningSecret,
@@ -32,7 +34,10 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
     }),
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, encryptionKeyIds: config.encryption.keys?.map((k) => k.id) ?? [] },
+    config.encryption.keys ? 'worker polling' : 'worker polling; payloads in clear (no PAYLOAD_ENCRYPTION_KEYS)',
+  );
   const done = worker.run().finally(() => connection.close());
   return {
     worker,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { PaymentActivities } from '../activities/types.js';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning, workerOptionsFor } from './tuning.js';
 
@@ -15,6 +16,8 @@ export interface PaymentWorkerOptions {
   /** Grace period for in-flight activities on shutdown before they are cancelled. */
   shutdownGraceTime?: string;
   tuning?: WorkerTuning;
+  /** The encrypting converter (codec/data-converter.ts); unset: payloads in clear. */
+  dataConverter?: DataConverter;
 }
 
 export async function createPaymentWorker(options: PaymentWorkerOptions): Promise<Worker> {
@@ -25,6 +28,7 @@ export async function createPaymentWorker(options: PaymentWorkerOptions): Promis
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: resolveWorkflowsPath() }),
     shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
     ...workerOptionsFor(options.tuning ?? DEFAULT_WORKER_TUNING),
   });
 }

@@ -5,6 +5,7 @@
  * `npm run cluster` (main.ts) and the cluster tests both start it through here.
  */
 import path from 'node:path';
+import { loadOrCreateDevKeys } from '../../codec/keys.js';
 import { bundleWorkflows } from '../bundle-workflows.js';
 import { startEmbeddedSimulator, type EmbeddedSimulator } from '../embedded-simulator.js';
 import { resolveTemporalCli } from '../temporal-cli.js';
@@ -98,6 +99,8 @@ export async function startCluster(settings: ClusterSettings): Promise<RunningCl
     const roleEnv: Record<string, string | undefined> = {
       ...settings.productEnv,
       ...simulator?.env,
+      // Encrypted as production is: the configured keys, or a development key kept beside the cluster's data.
+      PAYLOAD_ENCRYPTION_KEYS: settings.productEnv.PAYLOAD_ENCRYPTION_KEYS || (await loadOrCreateDevKeys(clusterDir)).value,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: settings.namespace,
       TEMPORAL_TASK_QUEUE: settings.taskQueue,

@@ -1,7 +1,9 @@
 /**
  * What an operator does in the Temporal Web UI, in a real browser (Debian's Chromium through playwright-core):
  * filter the workflow list with `PaymentStatus="succeeded"`, find the paid payment by its id, open it and read
- * the payment there (summary, current details, search attributes) without decoding JSON.
+ * the payment there (summary, current details, search attributes) without decoding JSON. Payloads are
+ * encrypted (codec/codec.ts): the UI shows them in clear only through the codec server the global setup runs,
+ * while the history as Temporal stores it holds none of it.
  *
  * Run by `npm run test:browser` (jest.browser.config.js), whose global setup starts the dev server with its UI.
  * Screenshots for humans land in test-results/temporal-ui/.
@@ -20,7 +22,7 @@ let stack: Stack | undefined;
 let browser: Chromium | undefined;
 let page: Page;
 let uiUrl: string;
-let paid: { id: string; orderId: string };
+let paid: { id: string; orderId: string; description: string };
 let awaiting: { id: string };
 
 /** The UI reads visibility; wait until the server's list answers `query` with `workflowId`, as the UI will. */
@@ -63,19 +65,20 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = browser.page;
 
-  stack = await startStack();
+  stack = await startStack({ encryptionKeys: process.env.TEMPORAL_TEST_PAYLOAD_KEYS });
   const orderId = newKey('order');
+  const description = `Batik shirt for ${newKey('customer')}`;
   const create = async (overrides: Record<string, unknown> = {}) => {
     const res = await stack!.call('POST', '/v1/payments', { idempotencyKey: newKey(), body: directPayment(overrides) });
     expect(res.status).toBe(201);
     return res.body;
   };
-  const toPay = await create({ merchant_order_id: orderId });
+  const toPay = await create({ merchant_order_id: orderId, description });
   const left = await create();
   await stack.sim(`/_sim/payment_intents/${toPay.payment_intent}/succeed`);
   await stack.waitForPayment(toPay.id, (p) => p.status === 'succeeded');
   expect((await stack.call('GET', `/v1/payments/${left.id}`)).body.status).toBe('requires_action');
-  paid = { id: toPay.id, orderId };
+  paid = { id: toPay.id, orderId, description };
   awaiting = { id: left.id };
   await waitForVisibility('PaymentStatus="succeeded"', paid.id);
   await waitForVisibility('PaymentStatus="requires_action"', awaiting.id);
@@ -135,5 +138,38 @@ describe('the Temporal Web UI', () => {
       await page.locator('.cm-line').filter({ hasText: '"PaymentStatus": "succeeded"' }).waitFor();
       await page.locator('.cm-line').filter({ hasText: `"MerchantOrderId": "${paid.orderId}"` }).waitFor();
       await page.screenshot({ path: `${SCREENSHOTS}payment-search-attributes.png`, fullPage: true });
+    }));
+
+  it('shows the payment input decoded through the codec server; Temporal stores it only encrypted', () =>
+    withFailureScreenshot('decoded', async () => {
+      // As stored: read without the codec, the description is nowhere in the history's bytes.
+      const history = await stack!.env.client.workflow.getHandle(paid.id).fetchHistory();
+      expect(JSON.stringify(history)).not.toContain(paid.description);
+      const started = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      expect(Buffer.from(started.metadata!.encoding).toString()).toBe('binary/encrypted');
+
+      // In the UI: the start input, decoded by the codec server the UI calls from the browser (CORS, token).
+      await page.goto(`${uiUrl}/namespaces/${namespace}/workflows/${paid.id}`);
+      await page.getByTestId('workflow-id-heading').filter({ hasText: paid.id }).waitFor();
+      // CodeMirror renders only the lines in view; its document holds the whole input.
+      // (A string: this file is compiled without the DOM's types.)
+      await page.waitForFunction(
+        `[...document.querySelectorAll('.cm-content')].some((el) => ` +
+          `((el.cmView && el.cmView.view && el.cmView.view.state.doc.toString()) || el.textContent || '').includes(${JSON.stringify(paid.description)}))`,
+      );
+      await page.screenshot({ path: `${SCREENSHOTS}payment-input-decoded.png`, fullPage: true });
+
+      // The codec server answers the UI's origin only, and only with its token.
+      const codecUrl = process.env.TEMPORAL_TEST_CODEC_URL!;
+      const body = JSON.stringify({ payloads: [started].map((p) => ({ metadata: { encoding: Buffer.from(p.metadata!.encoding).toString('base64'), 'encryption-key-id': Buffer.from(p.metadata!['encryption-key-id']).toString('base64') }, data: Buffer.from(p.data!).toString('base64') })) });
+      const post = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`${codecUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+      expect((await post('/decode')).status).toBe(401);
+      expect((await post('/decode', { Origin: 'http://evil.example' })).status).toBe(403);
+      const decoded = await post(`/${process.env.TEMPORAL_TEST_CODEC_TOKEN}/decode`, { Origin: new URL(uiUrl).origin, 'X-Namespace': namespace });
+      expect(decoded.status).toBe(200);
+      expect(decoded.headers.get('access-control-allow-origin')).toBe(new URL(uiUrl).origin);
+      const [clear] = ((await decoded.json()) as { payloads: { data: string }[] }).payloads;
+      expect(Buffer.from(clear.data, 'base64').toString()).toContain(paid.description);
     }));
 });

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startCluster, type RunningCluster } from '../../scripts/cluster/cluster.js';
 import type { CreateSimulatorOptions } from '../../simulator/index.js';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
+import { parseEncryptionKeys } from '../../codec/keys.js';
 import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
 
 export const API_KEY = 'cluster_test_key_0123456789';
@@ -72,7 +74,8 @@ export async function startTestCluster(options: { simulator?: CreateSimulatorOpt
   const apiUrls = cluster.apis.map((r) => r.url!);
   const simulatorUrl = cluster.simulator!.url;
   const connection = await Connection.connect({ address: cluster.temporal.address });
-  const client = new Client({ connection, namespace: 'default' });
+  // The roles encrypt payloads; this client reads them as the roles do.
+  const client = new Client({ connection, namespace: 'default', dataConverter: encryptingDataConverter(parseEncryptionKeys(cluster.roleEnv.PAYLOAD_ENCRYPTION_KEYS!)) });
   const wooshpay = createWooshPayClient({ baseUrl: simulatorUrl, secretKey: cluster.roleEnv.WOOSHPAY_SECRET_KEY!, timeoutMs: 10_000 });
 
   return {

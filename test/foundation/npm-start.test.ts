@@ -3,7 +3,7 @@
  * API, takes a payment from intake to paid, and stops cleanly on SIGINT; a bad configuration stops it at once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -52,13 +52,14 @@ async function listening(port: number): Promise<boolean> {
 
 describe('npm start', () => {
   it('runs the whole product, takes a payment to paid, and stops cleanly on SIGINT', async () => {
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), sim: await freePort(), metrics: await freePort() };
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), sim: await freePort(), metrics: await freePort(), codec: await freePort() };
     const run = start({
       PORT: String(ports.api),
       TEMPORAL_DEV_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
       SIMULATOR_PORT: String(ports.sim),
       METRICS_PORT: String(ports.metrics),
+      CODEC_PORT: String(ports.codec),
       DATA_DIR: dataDir,
     });
     child = run.child;
@@ -87,6 +88,12 @@ describe('npm start', () => {
       'the payment to be paid',
     );
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+    // Encrypted with the development key kept in DATA_DIR; the embedded UI decodes through the codec server.
+    expect((await stat(path.join(dataDir, 'payload-encryption-keys'))).mode & 0o777).toBe(0o600);
+    const codecEndpoint = /Codec\s+(http:\S+)/.exec(run.output())?.[1];
+    expect(codecEndpoint).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.codec}/codec_`));
+    const uiSettings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(uiSettings.Codec?.Endpoint).toBe(codecEndpoint);
 
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
@@ -95,13 +102,14 @@ describe('npm start', () => {
 
   it('keeps WooshPay’s world across its own restart: an open payment is paid on its hosted page afterwards', async () => {
     const restartDir = await mkdtemp(path.join(os.tmpdir(), 'npm-restart-'));
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), sim: await freePort(), metrics: await freePort() };
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), sim: await freePort(), metrics: await freePort(), codec: await freePort() };
     const env = {
       PORT: String(ports.api),
       TEMPORAL_DEV_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
       SIMULATOR_PORT: String(ports.sim),
       METRICS_PORT: String(ports.metrics),
+      CODEC_PORT: String(ports.codec),
       DATA_DIR: restartDir,
     };
     const api = `http://127.0.0.1:${ports.api}`;
@@ -126,8 +134,12 @@ describe('npm start', () => {
       expect((await first.get(payment.id)).status).toBe('requires_action');
       first.run.child.kill('SIGINT');
       expect(await first.run.exited).toBe(0);
+      const keyFile = path.join(restartDir, 'payload-encryption-keys');
+      const keyBefore = await readFile(keyFile, 'utf8');
 
       const second = await boot();
+      // The same development key: the payment written under it still reads.
+      expect(await readFile(keyFile, 'utf8')).toBe(keyBefore);
       expect((await second.get(payment.id)).status).toBe('requires_action');
       expect((await fetch(payment.redirect_url)).status).toBe(200);
       const paid = await fetch(payment.redirect_url, { method: 'POST', redirect: 'manual' });

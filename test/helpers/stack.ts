@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
 import type { HostResolver } from '../../activities/outbound-target.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
 import { createSimulator, type SimulatorOptions } from '../../simulator/index.js';
@@ -50,6 +51,8 @@ export interface Stack {
   waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
+  /** Stops the API and the worker, then starts both again with these PAYLOAD_ENCRYPTION_KEYS (a key rotation). */
+  restartWithKeys(encryptionKeys: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** The API's logger (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
+  /** PAYLOAD_ENCRYPTION_KEYS for the API and the worker; unset: payloads in clear. */
+  encryptionKeys?: string;
 }
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -85,7 +90,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     { url: 'http://127.0.0.1:9/webhooks/wooshpay', enabled_events: ['*'] },
     { idempotencyKey: `endpoint-${taskQueue}` },
   );
-  const config = loadConfig({
+  const configWith = (encryptionKeys: string | undefined) => loadConfig({
+    PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
     PORT: '0',
     TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -97,14 +103,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NOTIFY_ALLOW_PRIVATE_NETWORKS: String(options.allowPrivateNetworks ?? true),
     ...options.env,
   });
-  const api = await startApiServer({
-    config,
-    logger: options.logger ?? createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    settings: { ...TEST_SETTINGS, ...options.settings },
-    createWaitMs: options.createWaitMs,
-    resolveHost: options.resolveHost?.intake,
-  });
-  await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${taskQueue}` });
+  let config = configWith(options.encryptionKeys);
+  let api!: ApiServer;
+  const startApi = async () => {
+    api = await startApiServer({
+      config,
+      logger: options.logger ?? createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+      settings: { ...TEST_SETTINGS, ...options.settings },
+      createWaitMs: options.createWaitMs,
+      resolveHost: options.resolveHost?.intake,
+    });
+    await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: `endpoint-url-${api.url}` });
+  };
+  await startApi();
 
   const activities = createActivities({
     wooshpay,
@@ -123,6 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       activities,
       workflowBundle: bundle,
       shutdownGraceTime: '2 seconds',
+      dataConverter: encryptingDataConverter(config.encryption.keys),
     });
     running = worker.run();
   };
@@ -170,7 +182,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     env,
-    api,
+    get api() {
+      return api;
+    },
     simulatorUrl: simulatorListening.url,
     wooshpay,
     taskQueue,
@@ -186,6 +200,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     waitForPayment,
     stopWorker,
     startWorker,
+    async restartWithKeys(encryptionKeys) {
+      await api.close();
+      await stopWorker();
+      config = configWith(encryptionKeys);
+      await startApi();
+      await startWorker();
+    },
     async close() {
       await stopWorker().catch(() => undefined);
       await api.close();

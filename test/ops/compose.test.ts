@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { startApiServer } from '../../api/server.js';
+import { startCodecServer } from '../../codec/server.js';
 import { EnvSchema, loadConfig } from '../../config/config.js';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
 import { startWorker } from '../../worker/run.js';
@@ -59,24 +60,27 @@ const ROLE_VARIABLES = {
     'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'WOOSHPAY_TIMEOUT_MS', 'WEBHOOK_TOLERANCE_SECONDS',
     // Fixed into each new payment's workflow input by the API (api/server.ts paymentSettingsFromConfig).
     'REFUNDS_ENABLED', 'NOTIFY_URL', 'MERCHANT_NOTIFY_URLS', 'PAYMENT_RETENTION_DAYS', 'RECONCILE_FIRST_SECONDS', 'RECONCILE_INTERVAL_SECONDS',
-    'LATE_FUNDS_POLICY', 'MAX_REFUNDS_PER_PAYMENT',
+    'LATE_FUNDS_POLICY', 'MAX_REFUNDS_PER_PAYMENT', 'PAYLOAD_ENCRYPTION_KEYS',
   ],
   worker: [
     'LOG_LEVEL', 'HOST', 'METRICS_PORT',
     'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
     'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_TIMEOUT_MS', 'NOTIFY_SIGNING_SECRET', 'WORKFLOW_BUNDLE_PATH',
     'MERCHANT_NOTIFY_SIGNING_SECRETS',
+    'PAYLOAD_ENCRYPTION_KEYS',
   ],
+  codec: ['LOG_LEVEL', 'HOST', 'TEMPORAL_NAMESPACE', 'PAYLOAD_ENCRYPTION_KEYS', 'CODEC_PORT', 'CODEC_AUTH_TOKENS', 'CODEC_UI_ORIGINS'],
   // NOTIFY_ALLOW_PRIVATE_NETWORKS: development only (npm start); the compose stack must not set it.
   localOnly: ['NODE_ENV', 'TEMPORAL_CLI_PATH', 'TEMPORAL_UI_PORT', 'TEMPORAL_DEV_PORT', 'SIMULATOR_PORT', 'PUBLIC_BASE_URL', 'DATA_DIR', 'NOTIFY_ALLOW_PRIVATE_NETWORKS'],
 } as const;
 /** Variables a role needs that have no usable default in a container. */
 const REQUIRED = {
-  api: ['API_KEYS', 'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'TEMPORAL_ADDRESS', 'HOST'],
-  worker: ['WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'NOTIFY_SIGNING_SECRET', 'TEMPORAL_ADDRESS', 'HOST', 'WORKFLOW_BUNDLE_PATH'],
+  api: ['API_KEYS', 'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'TEMPORAL_ADDRESS', 'HOST', 'PAYLOAD_ENCRYPTION_KEYS'],
+  worker: ['WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'NOTIFY_SIGNING_SECRET', 'TEMPORAL_ADDRESS', 'HOST', 'WORKFLOW_BUNDLE_PATH', 'PAYLOAD_ENCRYPTION_KEYS'],
+  codec: ['PAYLOAD_ENCRYPTION_KEYS', 'CODEC_AUTH_TOKENS', 'CODEC_UI_ORIGINS', 'HOST'],
 };
 /** Secrets deploy/docker-entrypoint.sh also reads from `<NAME>_FILE`. */
-const FILE_SECRETS = ['API_KEYS', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'NOTIFY_SIGNING_SECRET', 'MERCHANT_NOTIFY_SIGNING_SECRETS'];
+const FILE_SECRETS = ['API_KEYS', 'WOOSHPAY_SECRET_KEY', 'WOOSHPAY_WEBHOOK_SECRETS', 'NOTIFY_SIGNING_SECRET', 'MERCHANT_NOTIFY_SIGNING_SECRETS', 'PAYLOAD_ENCRYPTION_KEYS', 'CODEC_AUTH_TOKENS'];
 /** Sample operator values for the empty entries of deploy/compose.env.example. */
 const OPERATOR_SAMPLE: Record<string, string> = {
   POSTGRES_PASSWORD: 'operator-postgres-password',
@@ -87,6 +91,8 @@ const OPERATOR_SAMPLE: Record<string, string> = {
   NOTIFY_URL: '',
   MERCHANT_NOTIFY_URLS: '',
   MERCHANT_NOTIFY_SIGNING_SECRETS: '',
+  PAYLOAD_ENCRYPTION_KEYS: `operator-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  CODEC_AUTH_TOKENS: 'operator_codec_token_0123456789abcdef',
 };
 const SCENARIOS = {
   'WooshPay (deploy/compose.env.example filled in)': () =>
@@ -95,7 +101,7 @@ const SCENARIOS = {
 };
 
 /** The environment a role's container process sees: the image stage's ENV, then compose's environment. */
-function containerEnv(serviceName: 'api' | 'worker', operatorEnv: Record<string, string | undefined>): Record<string, string> {
+function containerEnv(serviceName: 'api' | 'worker' | 'codec', operatorEnv: Record<string, string | undefined>): Record<string, string> {
   const service = services[serviceName];
   return { ...stage(buildTarget(service)!).env, ...serviceEnvironment(service, operatorEnv) };
 }
@@ -331,6 +337,9 @@ describe('docker-compose.yml', () => {
       const worker = containerEnv('worker', env);
       expect(portMappings(services.worker, env).map((p) => p.target)).toEqual([Number(worker.METRICS_PORT)]);
       expect(worker.HOST).toBe('0.0.0.0');
+      const codec = containerEnv('codec', env);
+      expect(portMappings(services.codec, env).map((p) => p.target)).toEqual([Number(codec.CODEC_PORT)]);
+      expect(codec.HOST).toBe('0.0.0.0');
     }
     const sim = { ...stage('simulator').env, ...rawEnvironment(services.simulator) };
     expect(sim.SIMULATOR_HOST).toBe('0.0.0.0');
@@ -345,6 +354,24 @@ describe('docker-compose.yml', () => {
     expect(portMappings(services['temporal-ui'], {}).map((p) => p.target)).toEqual([Number(rawEnvironment(services['temporal-ui']).TEMPORAL_UI_PORT)]);
   });
 
+  it('runs encrypted, and points the UI at the codec server, which answers the UI’s origin', () => {
+    for (const scenario of Object.values(SCENARIOS)) {
+      const env = scenario();
+      for (const role of ['api', 'worker', 'codec'] as const) expect(loadConfig(containerEnv(role, env)).encryption.keys?.length).toBeGreaterThan(0);
+      const codec = loadConfig(containerEnv('codec', env));
+      const codecPort = portMappings(services.codec, env)[0];
+      const ui = serviceEnvironment(services['temporal-ui'], env);
+      expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${codecPort.published}/${codec.codec.authTokens![0]}`);
+      const uiPort = portMappings(services['temporal-ui'], env)[0].published;
+      expect(codec.codec.uiOrigins).toEqual([`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]);
+      expect(codec.temporal.namespace).toBe(loadConfig(containerEnv('worker', env)).temporal.namespace);
+    }
+    // Production refuses to start in clear (the images set NODE_ENV=production).
+    expect(stage('runtime').env.NODE_ENV).toBe('production');
+    const { PAYLOAD_ENCRYPTION_KEYS: _dropped, ...withoutKeys } = containerEnv('worker', SCENARIOS['simulator profile (deploy/simulator.env)']());
+    expect(() => loadConfig(withoutKeys)).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
+  });
+
   it('hands the simulator’s webhook secret to the API through a shared volume', () => {
     const setup = services['simulator-setup'];
     const file = rawEnvironment(setup).WEBHOOK_SECRET_FILE;
@@ -357,9 +384,9 @@ describe('docker-compose.yml', () => {
 
   it('sets only variables the application knows, and every variable each role reads', () => {
     const schemaKeys = Object.keys(EnvSchema.shape).sort();
-    expect([...new Set([...ROLE_VARIABLES.api, ...ROLE_VARIABLES.worker, ...ROLE_VARIABLES.localOnly])].sort()).toEqual(schemaKeys);
+    expect([...new Set([...ROLE_VARIABLES.api, ...ROLE_VARIABLES.worker, ...ROLE_VARIABLES.codec, ...ROLE_VARIABLES.localOnly])].sort()).toEqual(schemaKeys);
     const known = new Set([...schemaKeys, ...FILE_SECRETS.map((k) => `${k}_FILE`), 'NODE_OPTIONS']);
-    for (const role of ['api', 'worker'] as const) {
+    for (const role of ['api', 'worker', 'codec'] as const) {
       const service = services[role];
       const set = { ...stage(buildTarget(service)!).env, ...rawEnvironment(service) };
       for (const key of Object.keys(rawEnvironment(service))) expect({ role, key, known: known.has(key) }).toEqual({ role, key, known: true });
@@ -387,7 +414,9 @@ describe('docker-compose.yml', () => {
 
   it('refuses to start without the required secrets, and both env files provide them', () => {
     const required = requiredVariables();
-    expect(required).toEqual(expect.arrayContaining(['API_KEYS', 'POSTGRES_PASSWORD', 'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'NOTIFY_SIGNING_SECRET']));
+    expect(required).toEqual(
+      expect.arrayContaining(['API_KEYS', 'POSTGRES_PASSWORD', 'WOOSHPAY_BASE_URL', 'WOOSHPAY_SECRET_KEY', 'NOTIFY_SIGNING_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'CODEC_AUTH_TOKENS']),
+    );
     expect(() => serviceEnvironment(services.api, {})).toThrow(InterpolationError);
     for (const name of required) {
       expect({ name, inExample: name in exampleEnvFile }).toEqual({ name, inExample: true });
@@ -432,6 +461,7 @@ describe('the API and the worker start with the environment compose gives them',
       HOST: '127.0.0.1',
       PORT: '0',
       ...(env.API_METRICS_PORT && { API_METRICS_PORT: '0' }),
+      CODEC_PORT: '0',
       TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS!,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('compose'),
       ...(env.WORKFLOW_BUNDLE_PATH && { WORKFLOW_BUNDLE_PATH: bundlePath }),
@@ -458,6 +488,27 @@ describe('the API and the worker start with the environment compose gives them',
         expect(config.payments.notifyAllowPrivateNetworks).toBe(false);
       } finally {
         await api.close();
+      }
+    });
+
+    it(`${scenario}: the codec server decodes for the UI's origin`, async () => {
+      const env = containerEnv('codec', operatorEnv());
+      for (const key of REQUIRED.codec) expect({ key, set: Boolean(env[key]) }).toEqual({ key, set: true });
+      const config = loadConfig(throughEntrypoint(await localize(env)));
+      const codec = await startCodecServer(config, pino({ level: 'silent' }));
+      const call = (operation: string, payloads: unknown[]) =>
+        fetch(`${codec.url}/${config.codec.authTokens![0]}/${operation}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: config.codec.uiOrigins[0], 'X-Namespace': config.temporal.namespace },
+          body: JSON.stringify({ payloads }),
+        }).then((r) => r.json() as Promise<{ payloads: { metadata: Record<string, string>; data: string }[] }>);
+      try {
+        const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"Jl. Sentinel 1"').toString('base64') };
+        const { payloads: sealed } = await call('encode', [clear]);
+        expect(Buffer.from(sealed[0].data, 'base64').toString()).not.toContain('Sentinel');
+        expect((await call('decode', sealed)).payloads).toEqual([clear]);
+      } finally {
+        await codec.close();
       }
     });
 

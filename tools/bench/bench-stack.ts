@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createSimulator, type ListeningSimulator } from '../../simulator/index.js';
+import { formatEncryptionKey, generateEncryptionKey } from '../../codec/keys.js';
 import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
 import { startDevServer } from '../../scripts/dev-server.js';
 import { registerWebhookEndpoint } from '../../scripts/register-webhook.js';
@@ -100,6 +101,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true',
       NOTIFY_SIGNING_SECRET: `notify_${randomBytes(16).toString('hex')}`,
       WORKFLOW_BUNDLE_PATH: runtime.workflowBundlePath,
+      // Production encrypts every payload (and refuses to start without keys): measured with the codec's cost.
+      PAYLOAD_ENCRYPTION_KEYS: formatEncryptionKey(generateEncryptionKey('bench')),
     };
     log(`starting the worker and the API (${runtime.kind}, task queue ${taskQueue})`);
     const roles: RoleProcess[] = [];
