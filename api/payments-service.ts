@@ -28,7 +28,6 @@ import {
   type PaymentRecord,
   type PaymentRequest,
   type PaymentSettings,
-  type PaymentStatus,
   type ProviderEvent,
   type RefundRecord,
 } from '../workflows/messages.js';
@@ -43,8 +42,8 @@ import {
 } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { fingerprint, idFromKey, merchantUpdateId, paymentIdFromKey } from './idempotency.js';
-import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { NotifyUrlCheck } from './notify-url-check.js';
+import { listPayments, type ListPaymentsOptions, type PaymentListPage } from './payment-list.js';
 import {
   grpcCodeOf,
   grpcStatus,
@@ -80,27 +79,6 @@ export interface PaymentsServiceOptions {
 export interface CreatedPayment {
   payment: PaymentRecord;
   created: boolean;
-}
-
-export interface PaymentListPage {
-  data: PaymentSummary[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
-/** What visibility knows of a payment without replaying it; GET /v1/payments/:id returns the whole record. */
-export interface PaymentSummary {
-  id: string;
-  object: 'payment';
-  status: PaymentStatus | null;
-  amount: number | null;
-  currency: 'IDR';
-  integration: string | null;
-  merchant_order_id: string | null;
-  payment_intent: string | null;
-  amount_refunded: number;
-  dispute_status: string | null;
-  created: number;
 }
 
 export class PaymentsService {
@@ -278,33 +256,8 @@ export class PaymentsService {
   }
 
   /** Newest first by Temporal's visibility order; `cursor` is the opaque `next_cursor` of the previous page. */
-  async list(merchantId: string, options: { status?: PaymentStatus; limit: number; cursor?: string }): Promise<PaymentListPage> {
-    const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${this.taskQueue}'`, merchantClause(merchantId)];
-    if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
-    const token = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    if (token === null) {
-      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
-        param: 'starting_after',
-      });
-    }
-    try {
-      const response = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.client.options.namespace,
-        query: clauses.join(' AND '),
-        pageSize: options.limit,
-        nextPageToken: token,
-      });
-      const data = (response.executions ?? []).map((e) => summarize(e));
-      const next = response.nextPageToken && response.nextPageToken.length > 0 ? encodeCursor(response.nextPageToken) : null;
-      return { data, has_more: next !== null, next_cursor: next };
-    } catch (err) {
-      if (grpcCodeOf(err) === grpcStatus.INVALID_ARGUMENT) {
-        throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', 'starting_after: not a cursor from this API', {
-          param: 'starting_after',
-        });
-      }
-      throw translateTemporalError(err);
-    }
+  async list(merchantId: string, options: ListPaymentsOptions): Promise<PaymentListPage> {
+    return listPayments(this.client, { taskQueue: this.taskQueue, merchantId, ...options });
   }
 
   /**
@@ -327,15 +280,6 @@ export class PaymentsService {
   }
 }
 
-/**
- * The merchant's payments in visibility. Payments started before merchants carry no MerchantId and belong to
- * `default` (`IS NULL`: docs/temporal-notes.md §2.4). The merchant id is a slug (config/merchants.ts), so it
- * needs no escaping inside the quotes.
- */
-function merchantClause(merchantId: string): string {
-  return merchantId === DEFAULT_MERCHANT_ID ? `(MerchantId = '${merchantId}' OR MerchantId IS NULL)` : `MerchantId = '${merchantId}'`;
-}
-
 /** An update refused because the run has closed (the server's words; the client has no type for it). */
 function isClosedAnswer(err: unknown): boolean {
   return /workflow execution already completed/i.test(err instanceof Error ? err.message : String(err));
@@ -354,38 +298,6 @@ function startAttributes(request: PaymentRequest, record: Pick<PaymentRecord, 's
     ],
     staticSummary: `${request.amount} ${request.currency} bank transfer${request.merchantOrderId ? ` · order ${request.merchantOrderId}` : ''}`,
     staticDetails: `Payment \`${request.paymentId}\` · ${request.integration} integration`,
-  };
-}
-
-type Execution = NonNullable<
-  Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']
->[number];
-
-function summarize(e: Execution): PaymentSummary {
-  const indexed = e.searchAttributes?.indexedFields ?? {};
-  const read = (name: string): unknown => {
-    const payload = indexed[name];
-    if (!payload?.data) return null;
-    try {
-      const value: unknown = JSON.parse(Buffer.from(payload.data).toString('utf8'));
-      return Array.isArray(value) ? (value[0] ?? null) : value;
-    } catch {
-      return null;
-    }
-  };
-  const startMs = e.startTime?.seconds ? Number(e.startTime.seconds) * 1000 + Math.floor((e.startTime.nanos ?? 0) / 1e6) : 0;
-  return {
-    id: e.execution?.workflowId ?? '',
-    object: 'payment',
-    status: (read('PaymentStatus') as PaymentStatus | null) ?? null,
-    amount: (read('PaymentAmount') as number | null) ?? null,
-    currency: 'IDR',
-    integration: (read('PaymentIntegration') as string | null) ?? null,
-    merchant_order_id: (read('MerchantOrderId') as string | null) ?? null,
-    payment_intent: (read('WooshPayIntentId') as string | null) ?? null,
-    amount_refunded: (read('RefundedAmount') as number | null) ?? 0,
-    dispute_status: (read('DisputeStatus') as string | null) ?? null,
-    created: startMs,
   };
 }
 

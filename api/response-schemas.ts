@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ErrorEnvelopeSchema } from './errors.js';
-import type { PaymentListPage, PaymentSummary } from './payments-service.js';
+import type { PaymentListPage, PaymentSummary } from './payment-list.js';
 import {
   DISPUTE_STATUSES,
   LATE_FUNDS_POLICIES,
