@@ -92,6 +92,8 @@ function toApiError(err: unknown): ApiError {
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     if (e.type === 'entity.parse.failed') return new ApiError(400, 'invalid_request_error', 'invalid_json', 'The body is not valid JSON.');
     if (e.type === 'entity.too.large') return new ApiError(413, 'invalid_request_error', 'body_too_large', 'The body is too large.');
+    // An unknown charset or Content-Encoding.
+    if (e.status === 415) return new ApiError(415, 'invalid_request_error', 'unsupported_media_type', e.message ?? 'Unsupported media type.');
     return new ApiError(e.status, 'invalid_request_error', 'invalid_request', e.message ?? 'Bad request.');
   }
   return new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side; it is safe to retry with the same Idempotency-Key.');
