@@ -15,10 +15,14 @@ const idrCurrency = z
   .regex(/^[Ii][Dd][Rr]$/, 'only IDR is supported for bank_transfer_id')
   .transform(() => 'IDR' as const);
 
+/**
+ * An absolute http(s) URL as RFC 3986 writes it (the document's `format: uri`): ASCII only, so an
+ * internationalized host or path is sent percent- or punycode-encoded, as WooshPay receives it unchanged.
+ */
 const absoluteUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(2048)
-  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' });
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[!-~]+$/, 'must be an absolute http(s) URL in ASCII (percent-encode the rest)');
 
 /** A positive integer in WooshPay units (§14.4 of the reference: IDR with exponent 2). */
 const amount = z

@@ -233,7 +233,7 @@ describe('the API against its OpenAPI document', () => {
     wrong.push(...(await outage));
     expect(wrong.filter(Boolean)).toEqual([]);
     expect(problems).toEqual([]);
-    expect(documented.length).toBeGreaterThanOrEqual(table.length - 2);
+    expect(documented.length).toBeGreaterThan(60);
     expect(documented.filter((d) => !reached.has(d)).sort()).toEqual([]);
   }, 300_000);
 
