@@ -84,13 +84,18 @@ function bodyReader(spec: RouteSpec): RequestHandler[] {
   return [requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true })];
 }
 
-/** A body in another media type is a 415, not a body silently read as empty (and then a confusing 400). */
+/**
+ * A body in another media type is a 415, not a body silently read as empty (and then a confusing 400); so is
+ * JSON in a charset other than UTF-8 (RFC 8259 §8.1), which the parser would otherwise decode into other text.
+ */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   // An empty body (`Content-Length: 0`, as clients send a bare POST) has no media type to check.
   const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
-  if (!hasBody || req.is('application/json')) return next();
+  if (!hasBody) return next();
   const type = req.get('content-type');
-  next(new ApiError(415, 'invalid_request_error', 'unsupported_media_type', `Send the body as application/json${type ? `, not ${type}` : ''}.`));
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type ?? '')?.[1].toLowerCase();
+  if (req.is('application/json') && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return next();
+  next(new ApiError(415, 'invalid_request_error', 'unsupported_media_type', `Send the body as application/json in UTF-8${type ? `, not ${type}` : ''}.`));
 };
 
 /** The input the spec declares, in the order a client would fix its request: which payment, key, body, query. */

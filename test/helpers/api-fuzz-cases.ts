@@ -146,6 +146,8 @@ const transports: Transport[] = [
   () => ({ what: 'form encoded', raw: 'amount=100&currency=IDR', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
   (raw) => ({ what: 'no content type', raw, headers: { 'Content-Type': '' } }),
   (raw) => ({ what: 'charset utf-7', raw, headers: { 'Content-Type': 'application/json; charset=utf-7' } }),
+  (raw) => ({ what: 'charset utf-16le', raw, headers: { 'Content-Type': 'application/json; charset=utf-16le' } }),
+  (raw) => ({ what: 'charset latin1', raw, headers: { 'Content-Type': 'application/json;charset=iso-8859-1' } }),
   (raw) => ({ what: 'gzip that is not', raw, headers: { ...JSON_HEADERS, 'Content-Encoding': 'gzip' } }),
   (raw) => ({ what: 'unknown encoding', raw, headers: { ...JSON_HEADERS, 'Content-Encoding': 'x-squash' } }),
   () => ({ what: 'a JSON array', raw: '[1,2]', headers: JSON_HEADERS }),
@@ -162,7 +164,10 @@ const transports: Transport[] = [
 
 function withTransport(method: string, path: string, body: fc.Arbitrary<[string, Body]>, idempotent: boolean): fc.Arbitrary<FuzzCase> {
   const keyed = (headers: Record<string, string>) => (idempotent ? { 'Idempotency-Key': newKey('fuzz'), ...headers } : headers);
-  const asJson = body.map(([what, json]): FuzzCase => ({ what, method, path, headers: keyed(JSON_HEADERS), raw: JSON.stringify(json), json, wellFormed: true }));
+  const jsonType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset="UTF-8"');
+  const asJson = fc
+    .tuple(body, jsonType)
+    .map(([[what, json], type]): FuzzCase => ({ what, method, path, headers: keyed({ 'Content-Type': type }), raw: JSON.stringify(json), json, wellFormed: true }));
   const odd = fc.tuple(body, fc.constantFrom(...transports)).map(([[what, json], transport]): FuzzCase => {
     const t = transport(JSON.stringify(json));
     return { what: `${what}, ${t.what}`, method, path, headers: keyed(t.headers), raw: t.raw, wellFormed: false };
