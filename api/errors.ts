@@ -87,6 +87,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The router could not percent-decode a path parameter: the only one is a payment id, and no payment has it.
+  if (err instanceof URIError) return new ApiError(404, 'not_found', 'payment_not_found', 'No payment has that id (it is not valid in a URL).');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser's own errors: malformed JSON, too large, wrong charset.
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {

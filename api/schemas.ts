@@ -16,13 +16,14 @@ const idrCurrency = z
   .transform(() => 'IDR' as const);
 
 /**
- * An absolute http(s) URL as RFC 3986 writes it (the document's `format: uri`): ASCII only, so an
- * internationalized host or path is sent percent- or punycode-encoded, as WooshPay receives it unchanged.
+ * An absolute http(s) URL as RFC 3986 writes it (the document's `format: uri`), in ASCII (an internationalized
+ * host or path is sent punycode- or percent-encoded, as WooshPay receives it unchanged), with a plain host: no
+ * credentials (`user@`) and no IPv6 literal, on which URL parsers disagree.
  */
 const absoluteUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(2048)
-  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[!-~]+$/, 'must be an absolute http(s) URL in ASCII (percent-encode the rest)');
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[A-Za-z0-9._~%!$&'()*+,;=:-]+([/?#][!-~]*)?$/, 'must be an absolute http(s) URL in ASCII with a plain host');
 
 /** A positive integer in WooshPay units (§14.4 of the reference: IDR with exponent 2). */
 const amount = z
