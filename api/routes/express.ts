@@ -50,7 +50,7 @@ export function expressPath(openApiPath: string): string {
 }
 
 /** The methods each declared path answers, as the `Allow` header spells them (a GET answers HEAD too). */
-export function declaredMethods(routes: readonly AnyRoute[]): Map<string, string[]> {
+function declaredMethods(routes: readonly AnyRoute[]): Map<string, string[]> {
   const byPath = new Map<string, string[]>();
   for (const { spec } of routes) {
     const methods = byPath.get(spec.path) ?? [];

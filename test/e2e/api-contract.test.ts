@@ -7,12 +7,10 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiServer, type ApiServer } from '../../api/server.js';
-import { loadConfig } from '../../config/config.js';
-import { createLogger } from '../../config/logger.js';
+import type { ApiServer } from '../../api/server.js';
 import { signWebhookPayload } from '../../wooshpay/index.js';
 import { type Answer, DocumentReader } from '../helpers/openapi-document.js';
-import { checkoutPayment, directPayment, newKey, startStack, type Stack } from '../helpers/stack.js';
+import { checkoutPayment, directPayment, newKey, startSideApi, startStack, type Stack } from '../helpers/stack.js';
 
 const KEY = 'contract_test_key_0123456789';
 const SECRET = 'whsec_contract_test_secret_0123456789';
@@ -35,26 +33,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function api(temporalAddress: string | undefined): Promise<ApiServer> {
-  return startApiServer({
-    config: loadConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      API_KEYS: KEY,
-      WOOSHPAY_BASE_URL: stack.simulatorUrl,
-      WOOSHPAY_SECRET_KEY: 'sk_test_contract',
-      WOOSHPAY_WEBHOOK_SECRETS: SECRET,
-    }),
-    logger: createLogger('contract-test', 'silent'),
-  });
-}
-
 beforeAll(async () => {
   stack = await startStack();
   await stack.sim('/_sim/settings', { refundAutoSettleMs: null, refundsSupported: true });
-  live = await api(process.env.TEMPORAL_TEST_ADDRESS);
-  down = await api(`127.0.0.1:${await closedPort()}`);
+  live = await startSideApi(stack, { apiKey: KEY, webhookSecret: SECRET });
+  down = await startSideApi(stack, { apiKey: KEY, webhookSecret: SECRET, temporalAddress: `127.0.0.1:${await closedPort()}` });
   doc = await DocumentReader.load(live.url);
 });
 afterAll(async () => {

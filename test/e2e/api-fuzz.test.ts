@@ -13,12 +13,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { startApiServer, type ApiServer } from '../../api/server.js';
-import { loadConfig } from '../../config/config.js';
-import { createLogger } from '../../config/logger.js';
+import type { ApiServer } from '../../api/server.js';
 import { signWebhookPayload } from '../../wooshpay/index.js';
 import { DocumentReader } from '../helpers/openapi-document.js';
-import { directPayment, newKey, startStack, type Stack } from '../helpers/stack.js';
+import { directPayment, newKey, startSideApi, startStack, type Stack } from '../helpers/stack.js';
 import { bodyCase, type FuzzCase, queryCase, refundCase, webhookCase } from '../helpers/api-fuzz-cases.js';
 
 const KEY = 'fuzz_test_key_0123456789';
@@ -40,18 +38,7 @@ beforeAll(async () => {
   stack = await startStack();
   await stack.sim('/_sim/settings', { refundAutoSettleMs: null, refundsSupported: true });
   // Shares the stack's task queue and worker; its key and webhook secret are the test's own.
-  api = await startApiServer({
-    config: loadConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      API_KEYS: KEY,
-      WOOSHPAY_BASE_URL: stack.simulatorUrl,
-      WOOSHPAY_SECRET_KEY: 'sk_test_fuzz',
-      WOOSHPAY_WEBHOOK_SECRETS: SECRET,
-    }),
-    logger: createLogger('fuzz-test', 'silent'),
-  });
+  api = await startSideApi(stack, { apiKey: KEY, webhookSecret: SECRET });
   doc = await DocumentReader.load(api.url);
 });
 afterAll(async () => {

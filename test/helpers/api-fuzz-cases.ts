@@ -112,6 +112,9 @@ const mutations: Mutation[] = [
   (b) => fc.tuple(fc.constantFrom('return_url', 'success_url', 'cancel_url'), badUrl).map(([k, v]) => [`${k} ${v}`, { ...b, [k]: v }]),
   (b) => fc.tuple(fc.constantFrom('description', 'merchant_order_id'), hugeText).map(([k, v]) => [`huge ${k}`, { ...b, [k]: v }]),
   (b) => fc.tuple(fc.constantFrom('description', 'merchant_order_id'), text(1_200)).map(([k, v]) => [`any text in ${k}`, { ...b, [k]: v }]),
+  // Characters outside the BMP around a limit: the document (JSON Schema) counts code points, and so must the API.
+  (b) => fc.integer({ min: 995, max: 1_005 }).map((n) => [`${n} emoji in description`, { ...b, description: '😀'.repeat(n) }]),
+  (b) => fc.integer({ min: 498, max: 502 }).map((n) => [`${n} astral characters in a metadata value`, { ...b, metadata: { note: '𒆜'.repeat(n) } }]),
   (b) => oddAmount.map((v) => [`amount ${v}`, { ...b, amount: v }]),
   (b) => fc.constantFrom('USD', 'IDRX', '', 'rupiah').map((v) => [`currency ${v}`, { ...b, currency: v }]),
   (b) => fc.constantFrom('Direct', 'CHECKOUT', 'hosted', '', null).map((v) => [`integration ${v}`, { ...b, integration: v }]),
