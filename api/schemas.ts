@@ -64,7 +64,7 @@ const productName = z.string().min(1).max(250);
 const productDescription = z.string().max(500);
 
 /**
- * WooshPay's own Checkout Session line item (docs/wooshpay-api.md, "Checkout Session"): a backend that already
+ * WooshPay's own Checkout Session line item (docs/wooshpay-api.md §4): a backend that already
  * speaks WooshPay's shape sends it unchanged.
  */
 export const WooshPayLineItemSchema = z

@@ -86,7 +86,8 @@ function bodyReader(spec: RouteSpec): RequestHandler[] {
 
 /**
  * A body in another media type is a 415, not a body silently read as empty (and then a confusing 400); so is
- * JSON in a charset other than UTF-8 (RFC 8259 §8.1), which the parser would otherwise decode into other text.
+ * JSON in a charset other than UTF-8 (RFC 8259 requires UTF-8), which the parser would otherwise decode into
+ * other text.
  */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   // An empty body (`Content-Length: 0`, as clients send a bare POST) has no media type to check.

@@ -144,7 +144,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(checkout.properties)).not.toContain('return_url');
     expect([direct.additionalProperties, checkout.additionalProperties]).toEqual([false, false]);
     expect(doc.components.schemas.FlatLineItem).toMatchObject({ deprecated: true });
-    const cursor = (doc.paths['/v1/payments']!.get!.parameters as { name: string; schema: { description: string } }[]).find((p) => p.name === 'starting_after');
+    const cursor = (doc.paths['/v1/payments'].get!.parameters as { name: string; schema: { description: string } }[]).find((p) => p.name === 'starting_after');
     expect(cursor?.schema.description).toMatch(/^Opaque/);
     const payment = doc.components.schemas.Payment as { required: string[] };
     expect([...payment.required].sort()).toEqual(Object.keys(PaymentSchema.shape).sort());
