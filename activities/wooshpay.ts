@@ -101,6 +101,8 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
                 currency: input.currency,
                 unit_amount: item.unit_amount,
                 product_data: { name: item.name, ...(item.description && { description: item.description }) },
+                ...(item.nickname && { nickname: item.nickname }),
+                ...(item.lookup_key && { lookup_key: item.lookup_key }),
               },
             })),
             metadata: {

@@ -88,11 +88,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The router could not percent-decode a path parameter: the only one is a payment id, and no payment has it.
+  if (err instanceof URIError) return new ApiError(404, 'not_found', 'payment_not_found', 'No payment has that id (it is not valid in a URL).');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser's own errors: malformed JSON, too large, wrong charset.
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     if (e.type === 'entity.parse.failed') return new ApiError(400, 'invalid_request_error', 'invalid_json', 'The body is not valid JSON.');
     if (e.type === 'entity.too.large') return new ApiError(413, 'invalid_request_error', 'body_too_large', 'The body is too large.');
+    // An unknown charset or Content-Encoding.
+    if (e.status === 415) return new ApiError(415, 'invalid_request_error', 'unsupported_media_type', e.message ?? 'Unsupported media type.');
     return new ApiError(e.status, 'invalid_request_error', 'invalid_request', e.message ?? 'Bad request.');
   }
   return new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side; it is safe to retry with the same Idempotency-Key.');

@@ -17,13 +17,36 @@ export { RESPONSE_COMPONENTS };
 /** Request bodies by component name, from the table; one name never stands for two schemas. */
 export function requestComponents(routes: readonly AnyRoute[] = ROUTES): Record<string, z.ZodType> {
   const components: Record<string, z.ZodType> = {};
+  const add = (name: string, schema: z.ZodType) => {
+    const known = components[name];
+    if (known && known !== schema) throw new Error(`Two schemas are named ${name}.`);
+    components[name] = schema;
+  };
   for (const { spec } of routes) {
     if (!spec.body) continue;
-    const known = components[spec.body.component];
-    if (known && known !== spec.body.schema) throw new Error(`Two schemas are named ${spec.body.component}.`);
-    components[spec.body.component] = spec.body.schema;
+    add(spec.body.component, spec.body.schema);
+    for (const [name, part] of Object.entries(spec.body.parts ?? {})) add(name, part);
   }
   return components;
+}
+
+/**
+ * zod renders a discriminated union as a plain `oneOf`; OpenAPI's `discriminator` names the property and the
+ * component each value selects, so generators build one type per variant.
+ */
+function discriminator(schema: z.ZodType, idOf: (schema: z.ZodType) => string | undefined): JsonSchema | undefined {
+  if (!(schema instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const propertyName = schema.def.discriminator;
+  const mapping: Record<string, string> = {};
+  for (const option of schema.options as z.ZodObject[]) {
+    const id = idOf(option);
+    if (!id) throw new Error(`Each variant of a discriminated union needs a component of its own (${propertyName}).`);
+    const values = (option.shape[propertyName] as z.ZodType)._zod.values ?? new Set();
+    for (const value of values) {
+      if (typeof value === 'string') mapping[value] = `#/components/schemas/${id}`;
+    }
+  }
+  return { propertyName, mapping };
 }
 
 function componentSchemas(components: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
@@ -31,7 +54,13 @@ function componentSchemas(components: Record<string, z.ZodType>, io: 'input' | '
   for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
   // WooshPay's schemas coerce (string amounts, JSON-encoded fields): rendered as what they accept.
   const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' });
-  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, stripMeta(schema as JsonSchema)]));
+  const idOf = (schema: z.ZodType) => registry.get(schema)?.id;
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const mapping = discriminator(components[id], idOf);
+      return [id, { ...stripMeta(schema), ...(mapping && { discriminator: mapping }) }];
+    }),
+  );
 }
 
 export interface OpenApiDocument {

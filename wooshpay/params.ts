@@ -62,6 +62,7 @@ const PriceDataParamsSchema = z.looseObject({
     metadata: MetadataParamSchema.optional(),
   }),
   nickname: z.string().optional(),
+  lookup_key: z.string().optional(),
   metadata: MetadataParamSchema.optional(),
 });
 

@@ -71,6 +71,7 @@ export const PriceSchema = z.looseObject({
   currency: CurrencySchema,
   unit_amount: AmountSchema.nullish(),
   nickname: z.string().nullish(),
+  lookup_key: z.string().nullish(),
   product: z.union([z.string(), z.looseObject({ name: z.string().nullish() })]).nullish(),
 });
 

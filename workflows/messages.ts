@@ -31,6 +31,9 @@ export interface LineItemInput {
   unit_amount: number;
   quantity: number;
   description?: string;
+  /** WooshPay's `price_data.nickname` and `price_data.lookup_key`, passed through when the caller sent them. */
+  nickname?: string;
+  lookup_key?: string;
 }
 
 /** What the intake API hands the workflow, already validated. */

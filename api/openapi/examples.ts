@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { EventSchema } from '../../wooshpay/index.js';
 import { ErrorEnvelopeSchema } from '../errors.js';
+import { encodeCursor } from '../list-cursor.js';
 import {
   DisputeSchema,
   HealthSchema,
@@ -124,8 +125,21 @@ export const EXAMPLES = {
     integration: 'checkout',
     success_url: 'https://shop.example/orders/10024/paid',
     cancel_url: 'https://shop.example/orders/10024/cart',
-    line_items: [{ name: 'Batik shirt', unit_amount: 7_500_000, quantity: 2 }],
+    line_items: [
+      {
+        price_data: { currency: 'IDR', unit_amount: 7_500_000, product_data: { name: 'Batik shirt' }, nickname: 'batik-m', lookup_key: 'batik_shirt_m' },
+        quantity: 2,
+      },
+    ],
     merchant_order_id: 'order-10024',
+  }),
+  createCheckoutFlat: example(CreatePaymentBodySchema, 'checkout_flat_line_items', 'Checkout with the deprecated flat line items (still accepted)', {
+    amount: 15_000_000,
+    currency: 'IDR',
+    integration: 'checkout',
+    success_url: 'https://shop.example/orders/10025/paid',
+    cancel_url: 'https://shop.example/orders/10025/cart',
+    line_items: [{ name: 'Batik shirt', unit_amount: 7_500_000, quantity: 2 }],
   }),
   payment: example(PaymentSchema, 'requires_action', 'Created, waiting for the bank transfer', requiresAction),
   paymentRefunded: example(PaymentSchema, 'partially_refunded', 'Paid, one refund under way', succeededRefunded),
@@ -154,7 +168,7 @@ export const EXAMPLES = {
       } satisfies z.input<typeof PaymentSummarySchema>,
     ],
     has_more: true,
-    next_cursor: 'CiQwMTk0YzQ1ZC1hYmNkLTcwMDAtODAwMC0wMDAwMDAwMDAwMDE',
+    next_cursor: encodeCursor(Buffer.from('0194c45d-abcd-7000-8000-000000000001')),
   }),
   cancel: example(CancelPaymentBodySchema, 'reason', 'With a reason for the record', { reason: 'order abandoned' }),
   refundPartial: example(CreateRefundBodySchema, 'partial', 'Part of the amount', {
@@ -205,5 +219,8 @@ export const EXAMPLES = {
   state: example(ErrorEnvelopeSchema, 'state', 'Not possible in the payment’s status', error('state_error', 'payment_state_invalid', 'Only an unpaid payment can be canceled; this one is succeeded.', { payment: PAYMENT_ID })),
   unprocessable: example(ErrorEnvelopeSchema, 'exceeds_refundable', 'Valid, but refused', error('invalid_request_error', 'amount_exceeds_refundable', 'At most 10000000 can still be refunded.', { payment: PAYMENT_ID })),
   badSignature: example(ErrorEnvelopeSchema, 'bad_signature', 'Signature missing, wrong or too old', error('invalid_request_error', 'signature_mismatch', 'No signature matches the payload.')),
+  methodNotAllowed: example(ErrorEnvelopeSchema, 'method_not_allowed', 'A method the path does not have', error('invalid_request_error', 'method_not_allowed', 'DELETE is not allowed here; use GET, HEAD.')),
+  tooLarge: example(ErrorEnvelopeSchema, 'body_too_large', 'The body is over the limit', error('invalid_request_error', 'body_too_large', 'The body is too large.')),
+  unsupportedMediaType: example(ErrorEnvelopeSchema, 'unsupported_media_type', 'A body that is not JSON', error('invalid_request_error', 'unsupported_media_type', 'Send the body as application/json, not text/plain.')),
   unavailable: example(ErrorEnvelopeSchema, 'unavailable', 'Temporal is unreachable; retry', error('api_error', 'temporal_unavailable', 'The payment service is temporarily unavailable; retry shortly.')),
 } satisfies Record<string, Example>;

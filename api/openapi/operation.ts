@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ResponseSpec, RouteSpec } from '../routes/route.js';
 import { IdempotencyKeySchema, PaymentIdSchema } from '../schemas.js';
+import { protocolResponses } from './error-responses.js';
 import { EXAMPLES, type Example } from './examples.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -73,6 +74,6 @@ export function operationObject(spec: RouteSpec): JsonSchema {
         },
       },
     }),
-    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, response(r)])),
+    responses: Object.fromEntries(Object.entries({ ...protocolResponses(spec), ...spec.responses }).map(([status, r]) => [status, response(r)])),
   };
 }

@@ -3,7 +3,11 @@ import { errorResponses } from '../openapi/error-responses.js';
 import { EXAMPLES } from '../openapi/examples.js';
 import {
   CancelPaymentBodySchema,
+  CheckoutPaymentBodySchema,
   CreatePaymentBodySchema,
+  DirectPaymentBodySchema,
+  FlatLineItemSchema,
+  WooshPayLineItemSchema,
   CreateRefundBodySchema,
   DisputeEvidenceBodySchema,
   ListPaymentsQuerySchema,
@@ -27,9 +31,15 @@ const createPayment = defineRoute(
     body: {
       component: 'CreatePaymentRequest',
       schema: CreatePaymentBodySchema,
+      parts: {
+        DirectPaymentRequest: DirectPaymentBodySchema,
+        CheckoutPaymentRequest: CheckoutPaymentBodySchema,
+        LineItem: WooshPayLineItemSchema,
+        FlatLineItem: FlatLineItemSchema,
+      },
       required: true,
       read: 'json',
-      examples: [EXAMPLES.createDirect, EXAMPLES.createCheckout],
+      examples: [EXAMPLES.createDirect, EXAMPLES.createCheckout, EXAMPLES.createCheckoutFlat],
     },
     responses: {
       201: { description: 'Created.', schema: 'Payment', examples: [EXAMPLES.payment] },

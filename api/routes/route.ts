@@ -36,6 +36,8 @@ export interface BodySpec<S extends z.ZodType = z.ZodType> {
   /** Name under `components.schemas`. */
   component: string;
   schema: S;
+  /** Parts of `schema` shown as components of their own (a `oneOf`'s variants, a shared item shape), by name. */
+  parts?: Record<string, z.ZodType>;
   required: boolean;
   examples: Example[];
   /**

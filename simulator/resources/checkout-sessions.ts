@@ -58,7 +58,7 @@ export function createCheckoutSession(sim: Simulation, params: CreateParams, ori
   const lineItems: LineItem[] = params.line_items.map((item, i) => {
     const param = `line_items[${i}]`;
     if (!item.price_data) throw notFound('price', item.price ?? '', `${param}[price]`);
-    const { currency, unit_amount, product_data, nickname } = item.price_data;
+    const { currency, unit_amount, product_data, nickname, lookup_key } = item.price_data;
     if (currency !== 'IDR') {
       throw invalidRequest(ERROR_CODES.parameterInvalid, 'bank_transfer_id processes IDR only', `${param}[price_data][currency]`);
     }
@@ -79,6 +79,7 @@ export function createCheckoutSession(sim: Simulation, params: CreateParams, ori
         currency,
         unit_amount,
         nickname: nickname ?? null,
+        lookup_key: lookup_key ?? null,
         product: newId('prod_'),
         product_data,
       },

@@ -3,7 +3,7 @@
  * with the real API, worker, simulator and Temporal dev server.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { directPayment, newKey, startStack, type Stack } from '../helpers/stack.js';
+import { checkoutPayment, directPayment, newKey, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -104,6 +104,30 @@ describe('POST /v1/payments', () => {
     expect(session).toMatchObject({ status: 'open', payment_status: 'unpaid', amount_total: 1_500_000 });
     expect(session.metadata).toMatchObject({ payment_id: res.body.id });
     expect(res.body.expires_at).toBeLessThanOrEqual(session.expires_at);
+  });
+
+  it('takes WooshPay’s own line-item shape and sends it to WooshPay as it is; the flat shape makes the same item', async () => {
+    const wooshpayShape = {
+      price_data: { currency: 'idr', unit_amount: 400_000, product_data: { name: 'Kopi luwak' }, nickname: 'kopi-250g', lookup_key: 'kopi_luwak_250' },
+      quantity: 2,
+    };
+    const res = await stack.call('POST', '/v1/payments', {
+      idempotencyKey: newKey('wooshpay-items'),
+      body: { ...checkoutPayment(), amount: 1_100_000, line_items: [wooshpayShape, { name: 'Gula aren', unit_amount: 300_000, quantity: 1 }] },
+    });
+    expect(res.status).toBe(201);
+    const items = await stack.wooshpay.listCheckoutSessionLineItems(res.body.checkout_session);
+    expect(items.data.map((li) => ({ description: li.description, quantity: li.quantity, amount: li.amount_total, price: li.price }))).toEqual([
+      { description: 'Kopi luwak', quantity: 2, amount: 800_000, price: expect.objectContaining({ currency: 'IDR', unit_amount: 400_000, nickname: 'kopi-250g', lookup_key: 'kopi_luwak_250' }) },
+      { description: 'Gula aren', quantity: 1, amount: 300_000, price: expect.objectContaining({ currency: 'IDR', unit_amount: 300_000, nickname: null, lookup_key: null }) },
+    ]);
+
+    const mixed = await stack.call('POST', '/v1/payments', {
+      idempotencyKey: newKey('usd-item'),
+      body: { ...checkoutPayment(), line_items: [{ ...wooshpayShape, price_data: { ...wooshpayShape.price_data, currency: 'USD', unit_amount: 150_000 } }] },
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.param).toMatch(/^line_items\.0/);
   });
 
   it('answers 422 with WooshPay’s reason when WooshPay refuses to create the payment; the payment is failed', async () => {

@@ -235,3 +235,26 @@ export function checkoutPayment() {
 export function newKey(prefix = 'key'): string {
   return `${prefix}-${randomBytes(8).toString('hex')}`;
 }
+
+/**
+ * A second API on the stack's task queue (so the stack's worker runs its payments) with a key and webhook
+ * secret of the caller's, so a test can sign events itself; `temporalAddress` points it elsewhere (a port
+ * with nothing listening gives the answers of a Temporal outage).
+ */
+export async function startSideApi(
+  stack: Stack,
+  options: { apiKey: string; webhookSecret: string; temporalAddress?: string },
+): Promise<ApiServer> {
+  return startApiServer({
+    config: loadConfig({
+      PORT: '0',
+      TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.TEMPORAL_TEST_ADDRESS,
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      API_KEYS: options.apiKey,
+      WOOSHPAY_BASE_URL: stack.simulatorUrl,
+      WOOSHPAY_SECRET_KEY: 'sk_test_side_api',
+      WOOSHPAY_WEBHOOK_SECRETS: options.webhookSecret,
+    }),
+    logger: createLogger('side-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
+  });
+}

@@ -127,13 +127,39 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('renders the request schemas the routes validate with (required fields, enums, strictness)', () => {
-    const create = doc.components.schemas.CreatePaymentRequest as { required: string[]; additionalProperties: boolean; properties: Record<string, { enum?: string[] }> };
-    expect([...create.required].sort()).toEqual(['amount', 'currency']);
-    expect(create.additionalProperties).toBe(false);
-    expect(create.properties.integration.enum).toEqual(['direct', 'checkout']);
+  it('renders the request schemas the routes validate with (variants, required fields, strictness)', () => {
+    type ObjectSchema = { required: string[]; additionalProperties: boolean; properties: Record<string, { const?: string; default?: string }> };
+    const create = doc.components.schemas.CreatePaymentRequest as { oneOf: { $ref: string }[]; discriminator: { propertyName: string; mapping: Record<string, string> } };
+    expect(create.oneOf).toEqual([{ $ref: '#/components/schemas/DirectPaymentRequest' }, { $ref: '#/components/schemas/CheckoutPaymentRequest' }]);
+    expect(create.discriminator).toEqual({
+      propertyName: 'integration',
+      mapping: { direct: '#/components/schemas/DirectPaymentRequest', checkout: '#/components/schemas/CheckoutPaymentRequest' },
+    });
+    const direct = doc.components.schemas.DirectPaymentRequest as ObjectSchema;
+    const checkout = doc.components.schemas.CheckoutPaymentRequest as ObjectSchema;
+    expect([...direct.required].sort()).toEqual(['amount', 'currency', 'return_url']);
+    expect(direct.properties.integration).toMatchObject({ const: 'direct', default: 'direct' });
+    expect(Object.keys(direct.properties)).not.toContain('success_url');
+    expect([...checkout.required].sort()).toEqual(['amount', 'cancel_url', 'currency', 'integration', 'line_items', 'success_url']);
+    expect(Object.keys(checkout.properties)).not.toContain('return_url');
+    expect([direct.additionalProperties, checkout.additionalProperties]).toEqual([false, false]);
+    expect(doc.components.schemas.FlatLineItem).toMatchObject({ deprecated: true });
+    const cursor = (doc.paths['/v1/payments'].get!.parameters as { name: string; schema: { description: string } }[]).find((p) => p.name === 'starting_after');
+    expect(cursor?.schema.description).toMatch(/^Opaque/);
     const payment = doc.components.schemas.Payment as { required: string[] };
     expect([...payment.required].sort()).toEqual(Object.keys(PaymentSchema.shape).sort());
+  });
+
+  it('documents 405 on every operation, 413 and 415 where a body is read, and Retry-After on every 503 of the shared errors', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const responses = op.responses as Record<string, { headers?: Record<string, unknown> }>;
+        expect({ path, allow: Boolean(responses['405']?.headers?.Allow) }).toEqual({ path, allow: true });
+        const readsBody = Boolean(op.requestBody);
+        expect({ path, op: op.operationId, 413: '413' in responses, 415: '415' in responses }).toEqual({ path, op: op.operationId, 413: readsBody, 415: readsBody });
+        if ('503' in responses && path !== '/readyz') expect({ path, retryAfter: Boolean(responses['503'].headers?.['Retry-After']) }).toEqual({ path, retryAfter: true });
+      }
+    }
   });
 
   it('validates every declared example against its zod schema', () => {
