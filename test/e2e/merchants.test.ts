@@ -183,6 +183,7 @@ describe('merchants', () => {
     const key = newKey('before');
     const body = directPayment({ merchant_order_id: 'from-before' });
     const parsed = CreatePaymentBodySchema.parse(body);
+    if (parsed.integration !== 'direct') throw new Error('a direct body is expected here');
     // As the API started payments before merchants: no merchantId in the request, no MerchantId attribute.
     const paymentId = idFromKey('pay', 'payment', key);
     const request: PaymentRequest = {
