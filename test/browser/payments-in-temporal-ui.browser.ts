@@ -151,12 +151,16 @@ describe('the Temporal Web UI', () => {
       // In the UI: the start input, decoded by the codec server the UI calls from the browser (CORS, token).
       await page.goto(`${uiUrl}/namespaces/${namespace}/workflows/${paid.id}`);
       await page.getByTestId('workflow-id-heading').filter({ hasText: paid.id }).waitFor();
-      // CodeMirror renders only the lines in view; its document holds the whole input.
-      // (A string: this file is compiled without the DOM's types.)
-      await page.waitForFunction(
-        `[...document.querySelectorAll('.cm-content')].some((el) => ` +
-          `((el.cmView && el.cmView.view && el.cmView.view.state.doc.toString()) || el.textContent || '').includes(${JSON.stringify(paid.description)}))`,
-      );
+      // CodeMirror renders only the lines in view; its document holds the whole input. A function, not a string:
+      // the UI's Content-Security-Policy forbids evaluating strings in the page. (Typed by hand: this file is
+      // compiled without the DOM's types.)
+      await page.waitForFunction((description: string) => {
+        type Editor = { textContent: string | null; cmView?: { view?: { state: { doc: { toString(): string } } } } };
+        const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<Editor> } };
+        return Array.from(document.querySelectorAll('.cm-content')).some((el) =>
+          (el.cmView?.view?.state.doc.toString() ?? el.textContent ?? '').includes(description),
+        );
+      }, paid.description);
       await page.screenshot({ path: `${SCREENSHOTS}payment-input-decoded.png`, fullPage: true });
 
       // The codec server answers the UI's origin only, and only with its token.
