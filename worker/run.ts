@@ -34,10 +34,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       merchantNotifySigningSecrets: config.payments.merchantNotifySigningSecrets,
     }),
   });
+  // One message however the worker is configured: supervisors and tests wait for it.
   logger.info(
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, encryptionKeyIds: config.encryption.keys?.map((k) => k.id) ?? [] },
-    config.encryption.keys ? 'worker polling' : 'worker polling; payloads in clear (no PAYLOAD_ENCRYPTION_KEYS)',
+    'worker polling',
   );
+  if (!config.encryption.keys) logger.warn('payloads are written to Temporal in clear: no PAYLOAD_ENCRYPTION_KEYS');
   const done = worker.run().finally(() => connection.close());
   return {
     worker,
