@@ -45,10 +45,12 @@ describe('production rules (NOTIFY_ALLOW_PRIVATE_NETWORKS off)', () => {
   it.each([
     ['https://127.0.0.1/notify', 'notify_url_refused', /loopback address \(127\.0\.0\.1\)/],
     ['https://0x7f.1/notify', 'notify_url_refused', /loopback/],
-    ['https://[::ffff:169.254.169.254]/latest', 'notify_url_refused', /metadata/],
+    // The body's URL rule (ASCII, a plain host: no IP literal in brackets, no user@) refuses these two first;
+    // the outbound rules refuse them too (test/unit/outbound-address.test.ts), for NOTIFY_URL and at delivery.
+    ['https://[::ffff:169.254.169.254]/latest', 'parameter_invalid', /plain host/],
     ['https://metadata.google.internal/computeMetadata/v1/', 'notify_url_refused', /metadata host/],
     ['http://example.com/notify', 'notify_url_refused', /https/],
-    ['https://user:pw@merchant.example/notify', 'notify_url_refused', /credentials/],
+    ['https://user:pw@merchant.example/notify', 'parameter_invalid', /plain host/],
     ['https://localhost:8443/notify', 'notify_url_refused', /host localhost resolves to a loopback address/],
     ['https://split.example/notify', 'notify_url_refused', /private address \(192\.168\.7\.7\)/],
     ['https://nothing.invalid/notify', 'notify_url_unresolved', /could not be resolved: no such host/],
