@@ -22,15 +22,26 @@ export async function readProcMemory(pid: number): Promise<ProcMemory | null> {
   }
 }
 
-/** `process.memoryUsage()` of a forked child that loaded the memory probe. */
-export function askMemoryUsage(child: ChildProcess, { gc }: { gc: boolean }, timeoutMs = 10_000): Promise<NodeJS.MemoryUsage> {
+/** One thread's V8 heap as the probe reports it, bytes. */
+export interface ThreadHeap {
+  threadId: number;
+  used: number;
+  total: number;
+  limit: number;
+  external: number;
+}
+
+export type ProbedMemory = NodeJS.MemoryUsage & { heapSizeLimit: number; threads: ThreadHeap[] };
+
+/** `process.memoryUsage()` of a forked child that loaded the memory probe, with the heap of each of its threads. */
+export function askMemoryUsage(child: ChildProcess, { gc }: { gc: boolean }, timeoutMs = 10_000): Promise<ProbedMemory> {
   if (!child.connected) return Promise.reject(new Error(`process ${child.pid} has ended`));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
       reject(new Error(`process ${child.pid} did not answer the memory probe in ${timeoutMs} ms`));
     }, timeoutMs);
-    const onMessage = (message: { type?: string; usage?: NodeJS.MemoryUsage }) => {
+    const onMessage = (message: { type?: string; usage?: ProbedMemory }) => {
       if (message?.type !== 'memory' || !message.usage) return;
       clearTimeout(timer);
       child.off('message', onMessage);

@@ -50,6 +50,11 @@ export function formatReport(report: BenchReport): string {
         `                 other processes on the machine used ${others} of ${available} CPU seconds during the product runs`,
       );
     }
+    const perRequest = scenario.details.cpuMsPerRequest as Record<string, Record<string, number>> | undefined;
+    if (perRequest) {
+      lines.push('', 'cpu ms/request, by what ran');
+      for (const [name, spent] of Object.entries(perRequest)) lines.push(`  ${name.padEnd(40)}${formatCpu(spent)}`);
+    }
     for (const error of scenario.errors.slice(0, 10)) lines.push(`  ! ${error}`);
   }
   const failed = report.targets.filter((t) => t.pass === false).length;

@@ -6,7 +6,7 @@
 import { closedLoop, failures, latencies, openLoop, type DriveResult, type Operation } from '../drivers.js';
 import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
 import { summarize } from '../stats.js';
-import { PAYMENT_AMOUNT, type BenchContext } from '../context.js';
+import { addCpu, cpuPer, cpuSnapshot, PAYMENT_AMOUNT, type BenchContext } from '../context.js';
 
 export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const { options, floors, api } = ctx;
@@ -35,6 +35,8 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
   ];
 
   const samples = new Map<string, number[]>();
+  /** CPU seconds per process while each subject ran, by subject and mode ("bench" holds the simulator). */
+  const cpu = new Map<string, Record<string, number>>();
   const errors: string[] = [];
   let batch = 0;
   for (let round = 1; round <= options.rounds; round++) {
@@ -42,8 +44,10 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
       ctx.log(`intake round ${round}/${options.rounds}, ${mode}: floors then product, ${options.intake} each`);
       for (const [name, op] of subjects) {
         const offset = ++batch * 100_000;
-        const result = await drive(options.intake, (i) => op(offset + i));
         const key = `${name} · ${mode}`;
+        const before = await cpuSnapshot(ctx.pids);
+        const result = await drive(options.intake, (i) => op(offset + i));
+        addCpu(cpu.get(key) ?? cpu.set(key, {}).get(key)!, before, await cpuSnapshot(ctx.pids));
         samples.set(key, [...(samples.get(key) ?? []), ...latencies(result)]);
         errors.push(...summarizeErrors(`intake ${key} round ${round}`, failures(result)));
       }
@@ -64,7 +68,13 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
       figure({ what: `intake p50 vs F-UWS0, ${mode}`, unit: 'ms', product: product?.p50, floor: { name: 'F-UWS0', value: at('F-UWS0')?.p50 } }),
     );
   }
-  return { scenario: 'intake', figures, latencyMs, errors, details: { samplesPerRoundAndSubject: options.intake, rate: options.rate, cancelledAfterwards: created.length } };
+  return { scenario: 'intake', figures, latencyMs, errors, details: {
+      samplesPerRoundAndSubject: options.intake,
+      rate: options.rate,
+      cancelledAfterwards: created.length,
+      cpuMsPerRequest: Object.fromEntries([...cpu].map(([key, spent]) => [key, cpuPer(spent, options.intake * options.rounds)])),
+    },
+  };
 }
 
 async function cancelAll(ctx: BenchContext, ids: string[], errors: string[]): Promise<void> {

@@ -18,8 +18,13 @@ const MB = 1024 * 1024;
 
 interface SizeReading {
   waiting: number;
+  /** At the end of the idle window, as it stood. */
   workerRssMb: number | null;
+  /** Right after, once every thread of the worker has run a full GC. */
+  workerRssAfterGcMb: number | null;
   workerHeapUsedMb: number | null;
+  /** Live heap after a full GC of each thread: the main thread first, then Temporal's workflow thread(s). */
+  workerThreadHeapsMb: { threadId: number; usedMb: number | null; totalMb: number | null }[];
   rssMb: Record<string, number | null>;
   idleCpuPercent: Record<string, number>;
   backgroundPerSecond: TaskCounts;
@@ -53,10 +58,14 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     const tasksAfter = await readTaskCounts(ctx.stack.workerMetricsUrl);
     const spent: Record<string, number> = {};
     addCpu(spent, cpuBefore, await cpuSnapshot(ctx.pids));
+    const workerRssMb = mb((await readProcMemory(worker.pid))?.rss);
+    const afterGc = await askMemoryUsage(worker.child, { gc: true }).catch(() => undefined);
     readings.push({
       waiting: size,
-      workerRssMb: mb((await readProcMemory(worker.pid))?.rss),
+      workerRssMb,
+      workerRssAfterGcMb: mb((await readProcMemory(worker.pid))?.rss),
       workerHeapUsedMb: mb(usage?.heapUsed),
+      workerThreadHeapsMb: (afterGc?.threads ?? []).map((t) => ({ threadId: t.threadId, usedMb: mb(t.used), totalMb: mb(t.total) })),
       rssMb,
       idleCpuPercent: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s / ctx.options.idleSeconds) * 1000) / 10])),
       backgroundPerSecond: perSecond(tasksBefore, tasksAfter, ctx.options.idleSeconds),
@@ -70,13 +79,16 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     figure({ what: `worker RSS growth ${first?.waiting} → ${last?.waiting} waiting`, unit: '%', product: growth, target: { id: 'B4', limit: 10, at: 'most' } }),
     ...readings.flatMap((r) => [
       figure({ what: `worker RSS, ${r.waiting} waiting`, unit: 'MB', product: r.workerRssMb }),
-      figure({ what: `worker live heap, ${r.waiting} waiting`, unit: 'MB', product: r.workerHeapUsedMb }),
+      figure({ what: `worker RSS after a full GC of every thread, ${r.waiting} waiting`, unit: 'MB', product: r.workerRssAfterGcMb }),
+      ...r.workerThreadHeapsMb.map((t, i) =>
+        figure({ what: `worker ${i === 0 ? 'main thread' : `thread ${t.threadId}`} live heap (of ${t.totalMb} MB held), ${r.waiting} waiting`, unit: 'MB', product: t.usedMb }),
+      ),
       figure({ what: `background workflow tasks/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.workflowTasks }),
       figure({ what: `background activities/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.activities + r.backgroundPerSecond.localActivities }),
       ...Object.entries(r.idleCpuPercent).map(([name, percent]) => figure({ what: `idle CPU of ${name}, ${r.waiting} waiting`, unit: '%', product: percent })),
     ]),
   ];
-  const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined) as { heapSizeLimit?: number } | undefined)?.heapSizeLimit);
+  const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined))?.heapSizeLimit);
   return {
     scenario: 'waiting',
     figures,
