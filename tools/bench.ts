@@ -41,7 +41,7 @@ const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<Scenario
 export async function runBench(options: BenchOptions, log: (line: string) => void, signal?: AbortSignal): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const logDir = path.join(path.dirname(options.out), 'logs');
-  const stack = await startBenchStack({ ...options, logDir, log });
+  const stack = await startBenchStack({ ...options, logDir, log, profileDir: options.profile ? path.join(logDir, 'profiles') : undefined });
   let floorProcess: FloorProcess | undefined;
   try {
     const info = await readRunInfo(stack.temporal.client, stack.temporal.kind);

@@ -18,6 +18,8 @@ export interface BenchOptions {
   payments: number;
   concurrency: number;
   refunds: boolean;
+  /** Each product process writes V8 CPU profiles next to the logs (profiles/<role>/) when it stops. */
+  profile: boolean;
   /** Webhooks: payments per round whose webhook is timed (one at a time), and as many floor signals. */
   webhooks: number;
   /** Waiting: cumulative sizes (1000,10000: 1k waiting, then 9k more). */
@@ -44,7 +46,7 @@ export const USAGE = `npm run bench -- [--scenario all|intake,webhooks,lifecycle
     [--intake 50] [--rate 20] [--payments 100] [--concurrency 20] [--refunds] [--webhooks 50]
     [--waiting 1000,10000] [--expiring 10000] [--expiring-create-rate measured] [--idle-seconds 30] [--warmup 10]
     [--worker-heap-mb 1024] [--temporal-address host:port] [--namespace default]
-    [--runtime compiled|tsx] [--log-level info] [--out bench-results/latest.json]`;
+    [--runtime compiled|tsx] [--log-level info] [--profile] [--out bench-results/latest.json]`;
 
 const INTS = {
   rounds: [1, 20, 3],
@@ -64,7 +66,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { ...Object.fromEntries(strings.map((name) => [name, { type: 'string' as const }])), refunds: { type: 'boolean' } },
+    options: { ...Object.fromEntries(strings.map((name) => [name, { type: 'string' as const }])), refunds: { type: 'boolean' }, profile: { type: 'boolean' } },
   });
   const raw = (flag: string): string | undefined =>
     (values as Record<string, string | undefined>)[flag] ?? env[`BENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
@@ -84,6 +86,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     payments: int('payments'),
     concurrency: int('concurrency'),
     refunds: values.refunds ?? ['1', 'true'].includes(env.BENCH_REFUNDS ?? ''),
+    profile: values.profile ?? ['1', 'true'].includes(env.BENCH_PROFILE ?? ''),
     webhooks: int('webhooks'),
     waiting: parseSizes(raw('waiting') ?? '1000,10000'),
     expiring: int('expiring'),

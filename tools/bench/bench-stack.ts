@@ -30,6 +30,8 @@ export interface BenchStackOptions {
   namespace: string;
   /** The worker process's --max-old-space-size. */
   workerHeapMb: number;
+  /** Where each role writes its CPU profiles, when profiling. */
+  profileDir?: string;
 }
 
 export interface BenchStack {
@@ -62,7 +64,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   try {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'wooshpay-bench-'));
     cleanups.push(() => rm(workDir, { recursive: true, force: true }));
-    const runtime = await prepareRuntime(options.runtime, workDir, log, options.workerHeapMb);
+    const runtime = await prepareRuntime(options.runtime, workDir, log, options.workerHeapMb, options.profileDir);
     const { temporal, temporalPid } = await connectTemporal(options, cleanups);
 
     // Webhooks retried a minute apart instead of an hour (as npm start); refunds settle as soon as they are made.
