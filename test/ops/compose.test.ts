@@ -15,6 +15,7 @@ import { startCodecServer } from '../../codec/server.js';
 import { EnvSchema, loadConfig } from '../../config/config.js';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
 import { startWorker } from '../../worker/run.js';
+import { workerNodeFlags } from '../../worker/tuning.js';
 import { PAYMENT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import {
   buildTarget,
@@ -392,6 +393,10 @@ describe('docker-compose.yml', () => {
       for (const key of Object.keys(rawEnvironment(service))) expect({ role, key, known: known.has(key) }).toEqual({ role, key, known: true });
       for (const key of ROLE_VARIABLES[role]) expect({ role, key, set: key in set }).toEqual({ role, key, set: true });
     }
+  });
+
+  it('runs the worker with the V8 flags its cache is sized against (worker/tuning.ts), as the benchmark does', () => {
+    expect(rawEnvironment(services.worker).NODE_OPTIONS).toBe(workerNodeFlags().join(' '));
   });
 
   it('keeps notifications to public https addresses: NOTIFY_ALLOW_PRIVATE_NETWORKS is not set for any role', () => {

@@ -1,5 +1,6 @@
 /** `npm run bench -- --scenario intake,lifecycle … --rate 20 …`, each flag also settable as BENCH_<NAME>. */
 import { parseArgs } from 'node:util';
+import { WORKER_HEAP_MB } from '../../worker/tuning.js';
 import type { RuntimeKind } from './product-processes.js';
 
 export const SCENARIOS = ['intake', 'webhooks', 'lifecycle', 'expiring', 'waiting'] as const;
@@ -58,7 +59,7 @@ const INTS = {
   expiring: [1, 100_000, 10_000],
   'idle-seconds': [1, 3_600, 30],
   warmup: [0, 1_000, 10],
-  'worker-heap-mb': [64, 65_536, 1024],
+  'worker-heap-mb': [64, 65_536, WORKER_HEAP_MB],
 } as const;
 
 export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {

@@ -8,7 +8,7 @@
  * where no TypeScript loader is registered. The main thread answers the benchmark; every other thread answers
  * the main thread over a BroadcastChannel, since the probe holds no handle on the threads the SDK starts.
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 
 const CHANNEL = 'bench-memory-probe';
@@ -17,7 +17,9 @@ const THREAD_ANSWER_MS = 2_000;
 
 const heapOf = () => {
   const h = getHeapStatistics();
-  return { threadId, used: h.used_heap_size, total: h.total_heap_size, limit: h.heap_size_limit, external: h.external_memory };
+  // Space by space (new, old, code, large objects…): which part of the heap V8 holds on to.
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+  return { threadId, used: h.used_heap_size, total: h.total_heap_size, limit: h.heap_size_limit, external: h.external_memory, spaces };
 };
 
 if (isMainThread && process.send) {

@@ -29,6 +29,8 @@ export interface ThreadHeap {
   total: number;
   limit: number;
   external: number;
+  /** Bytes V8 holds for each heap space, by its name. */
+  spaces: Record<string, number>;
 }
 
 export type ProbedMemory = NodeJS.MemoryUsage & { heapSizeLimit: number; threads: ThreadHeap[] };

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
+import { workerNodeFlags } from '../../worker/tuning.js';
 
 export type RuntimeKind = 'compiled' | 'tsx';
 export type RoleName = 'api' | 'worker';
@@ -36,7 +37,7 @@ export async function prepareRuntime(
   // The worker's heap limit is stated, not left to V8's default for this machine: its cache is sized against it.
   // With --profile, every role writes a V8 CPU profile per thread when it stops (read it in Chrome's DevTools).
   const heapFlags = (role: RoleName) => [
-    ...(role === 'worker' ? [`--max-old-space-size=${workerHeapMb}`] : []),
+    ...(role === 'worker' ? workerNodeFlags(workerHeapMb) : []),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, role)}`] : []),
   ];
   const workflowBundlePath = path.join(workDir, 'workflow-bundle.js');

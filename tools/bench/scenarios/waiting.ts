@@ -24,7 +24,7 @@ interface SizeReading {
   workerRssAfterGcMb: number | null;
   workerHeapUsedMb: number | null;
   /** Live heap after a full GC of each thread: the main thread first, then Temporal's workflow thread(s). */
-  workerThreadHeapsMb: { threadId: number; usedMb: number | null; totalMb: number | null }[];
+  workerThreadHeapsMb: { threadId: number; usedMb: number | null; totalMb: number | null; spacesMb: Record<string, number | null> }[];
   rssMb: Record<string, number | null>;
   idleCpuPercent: Record<string, number>;
   backgroundPerSecond: TaskCounts;
@@ -65,7 +65,12 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       workerRssMb,
       workerRssAfterGcMb: mb((await readProcMemory(worker.pid))?.rss),
       workerHeapUsedMb: mb(usage?.heapUsed),
-      workerThreadHeapsMb: (afterGc?.threads ?? []).map((t) => ({ threadId: t.threadId, usedMb: mb(t.used), totalMb: mb(t.total) })),
+      workerThreadHeapsMb: (afterGc?.threads ?? []).map((t) => ({
+        threadId: t.threadId,
+        usedMb: mb(t.used),
+        totalMb: mb(t.total),
+        spacesMb: Object.fromEntries(Object.entries(t.spaces).map(([name, bytes]) => [name, mb(bytes)])),
+      })),
       rssMb,
       idleCpuPercent: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s / ctx.options.idleSeconds) * 1000) / 10])),
       backgroundPerSecond: perSecond(tasksBefore, tasksAfter, ctx.options.idleSeconds),
