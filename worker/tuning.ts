@@ -25,18 +25,9 @@ export const DEFAULT_WORKER_TUNING: WorkerTuning = {
 /** The worker's V8 old-space limit (MB): the sticky cache above is sized against it. */
 export const WORKER_HEAP_MB = 1024;
 
-/**
- * The cap on each V8 semi-space (MB) in the worker. Replays of payments past the cache allocate fast, and V8
- * answers a burst of allocation by growing every isolate's young generation (the main thread's and the
- * workflow thread's) towards 3 × 16 MB, which it keeps long after the burst: RSS grew with the number of waiting
- * payments while the live heap stayed flat. A small young generation costs more frequent scavenges, each
- * cheap, since almost everything a workflow task allocates is dead by the next one.
- */
-export const WORKER_SEMI_SPACE_MB = 4;
-
 /** The Node flags the worker runs with (compose's NODE_OPTIONS says the same; a test holds them together). */
 export function workerNodeFlags(heapMb: number = WORKER_HEAP_MB): string[] {
-  return [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+  return [`--max-old-space-size=${heapMb}`];
 }
 
 export function workerOptionsFor(tuning: WorkerTuning = DEFAULT_WORKER_TUNING): Partial<WorkerOptions> {
