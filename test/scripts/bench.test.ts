@@ -71,7 +71,11 @@ describe('npm run bench', () => {
     expect(scenario('lifecycle').details.cpuMsPerPayment).toMatchObject({ api: expect.any(Number), worker: expect.any(Number), floors: expect.any(Number) });
     const readings = scenario('waiting').details.readings;
     expect(readings.map((r: any) => r.waiting)).toEqual([2, 4]);
-    expect(readings[1]).toMatchObject({ workerRssMb: expect.any(Number), idleCpuPercent: { worker: expect.any(Number) } });
+    expect(readings[1]).toMatchObject({ workerRssMb: expect.any(Number), workerRssAfterGcMb: expect.any(Number), idleCpuPercent: { worker: expect.any(Number) } });
+    // The main thread and Temporal's workflow thread both answer the probe, space by space.
+    expect(readings[1].workerThreadHeapsMb.length).toBeGreaterThanOrEqual(2);
+    for (const t of readings[1].workerThreadHeapsMb) expect(t).toMatchObject({ usedMb: expect.any(Number), spacesMb: { old_space: expect.any(Number) } });
+    expect(scenario('intake').details.cpuMsPerRequest['product · concurrency 1']).toMatchObject({ api: expect.any(Number), worker: expect.any(Number) });
     expect(readings[1].tasksSinceWorkerStart.workflowTasks).toBeGreaterThan(0);
 
     expect(await childPids()).toEqual(before);

@@ -36,7 +36,7 @@ export async function prepareRuntime(
 ): Promise<PreparedRuntime> {
   // The worker's heap limit is stated, not left to V8's default for this machine: its cache is sized against it.
   // With --profile, every role writes a V8 CPU profile per thread when it stops (read it in Chrome's DevTools).
-  const heapFlags = (role: RoleName) => [
+  const nodeFlags = (role: RoleName) => [
     ...(role === 'worker' ? workerNodeFlags(workerHeapMb) : []),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, role)}`] : []),
   ];
@@ -49,7 +49,7 @@ export async function prepareRuntime(
       workflowBundlePath,
       command: (role) => ({
         entry: path.join(repoRoot, role, 'main.ts'),
-        execArgv: [...heapFlags(role), '--expose-gc', '--import', 'tsx', '--import', memoryProbe],
+        execArgv: [...nodeFlags(role), '--expose-gc', '--import', 'tsx', '--import', memoryProbe],
       }),
     };
   }
@@ -64,7 +64,7 @@ export async function prepareRuntime(
     workflowBundlePath,
     command: (role) => ({
       entry: path.join(outDir, role, 'main.js'),
-      execArgv: [...heapFlags(role), '--expose-gc', '--import', memoryProbe],
+      execArgv: [...nodeFlags(role), '--expose-gc', '--import', memoryProbe],
     }),
   };
 }
