@@ -5,14 +5,14 @@
  * cannot be killed that way, hence the CLI is started directly here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { resolveTemporalCli } from '../../scripts/temporal-cli.js';
 import { PAYMENT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
-import { freePort } from '../helpers/processes.js';
 
 export interface TemporalProcess {
   address: string;
@@ -67,14 +67,33 @@ export async function temporalProcess(): Promise<TemporalProcess> {
   };
 }
 
-/** The dev server also listens just above its frontend port (its internal services): keep the others clear of it. */
+/**
+ * Ports for a server killed and started again on the same ports. They are picked below the kernel's ephemeral
+ * range: a port the kernel hands out (listen on 0) may be taken by an outgoing connection while the server is
+ * down, and the restart then fails with EADDRINUSE. The dev server also listens just above its frontend port
+ * (its internal services), so the ports are kept apart and each is checked with the few above it.
+ */
 async function portsApart(count: number): Promise<number[]> {
+  const [ephemeralLow] = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .then((text) => text.trim().split(/\s+/).map(Number))
+    .catch(() => [32_768]);
+  const low = 20_000;
+  const high = Math.max(Math.min(ephemeralLow, 32_768) - 10, low + 1_000);
   const ports: number[] = [];
   while (ports.length < count) {
-    const port = await freePort();
-    if (ports.every((p) => Math.abs(p - port) > 10)) ports.push(port);
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (ports.some((p) => Math.abs(p - port) <= 10)) continue;
+    if ((await Promise.all([0, 1, 2, 3].map((k) => isFree(port + k)))).every(Boolean)) ports.push(port);
   }
   return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string): Promise<void> {
