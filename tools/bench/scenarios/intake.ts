@@ -68,13 +68,13 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
       figure({ what: `intake p50 vs F-UWS0, ${mode}`, unit: 'ms', product: product?.p50, floor: { name: 'F-UWS0', value: at('F-UWS0')?.p50 } }),
     );
   }
-  return { scenario: 'intake', figures, latencyMs, errors, details: {
-      samplesPerRoundAndSubject: options.intake,
-      rate: options.rate,
-      cancelledAfterwards: created.length,
-      cpuMsPerRequest: Object.fromEntries([...cpu].map(([key, spent]) => [key, cpuPer(spent, options.intake * options.rounds)])),
-    },
+  const details = {
+    samplesPerRoundAndSubject: options.intake,
+    rate: options.rate,
+    cancelledAfterwards: created.length,
+    cpuMsPerRequest: Object.fromEntries([...cpu].map(([key, spent]) => [key, cpuPer(spent, options.intake * options.rounds)])),
   };
+  return { scenario: 'intake', figures, latencyMs, errors, details };
 }
 
 async function cancelAll(ctx: BenchContext, ids: string[], errors: string[]): Promise<void> {
