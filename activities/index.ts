@@ -2,10 +2,11 @@ import type { WooshPayClient } from '../wooshpay/index.js';
 import { createNotificationActivities } from './notify.js';
 import type { OutboundPolicy } from './outbound-address.js';
 import type { HostResolver } from './outbound-target.js';
-import type { PaymentActivities } from './types.js';
+import { createReconciliationActivities } from './reconciliation.js';
+import type { PaymentActivities, ReconciliationActivities } from './types.js';
 import { createWooshPayActivities } from './wooshpay.js';
 
-export type { PaymentActivities } from './types.js';
+export type { PaymentActivities, ReconciliationActivities } from './types.js';
 
 export interface ActivityDependencies {
   wooshpay: WooshPayClient;
@@ -19,9 +20,10 @@ export interface ActivityDependencies {
 }
 
 /** Every activity the worker registers, wired to its dependencies (dependency injection, as in the samples). */
-export function createActivities(deps: ActivityDependencies): PaymentActivities {
+export function createActivities(deps: ActivityDependencies): PaymentActivities & ReconciliationActivities {
   return {
     ...createWooshPayActivities(deps.wooshpay),
+    ...createReconciliationActivities(deps.wooshpay),
     ...createNotificationActivities({
       signingSecret: deps.notifySigningSecret,
       merchantSigningSecrets: deps.merchantNotifySigningSecrets,

@@ -102,3 +102,28 @@ export interface PaymentActivities {
   acceptDispute(input: { disputeId: string; idempotencyKey: string }): Promise<ProviderDisputeState>;
   deliverMerchantNotification(input: MerchantNotificationInput): Promise<void>;
 }
+
+/** What one reconciliation sweep covers: the payments of one task queue, read on a backoff by their age. */
+export interface ReconciliationSweepInput {
+  taskQueue: string;
+  /** How far apart sweeps run (RECONCILE_FIRST_SECONDS): a payment is first read once it is this old. */
+  sweepEveryMs: number;
+  /** The longest a waiting payment goes unread (RECONCILE_INTERVAL_SECONDS). */
+  longestIntervalMs: number;
+}
+
+/** What a sweep did; the sweep workflow's result, shown in the Temporal UI. */
+export interface ReconciliationSweepReport {
+  /** Payments visibility listed as waiting for their transfer. */
+  waiting: number;
+  /** Of those, read at WooshPay in this sweep. */
+  read: number;
+  /** Told to reconcile: their intent moved, or they have no intent to read yet (a Checkout Session). */
+  nudged: number;
+  /** Reads WooshPay did not answer: tried again at the next sweep, and never taken as "nothing moved". */
+  unreadable: number;
+}
+
+export interface ReconciliationActivities {
+  sweepWaitingPayments(input: ReconciliationSweepInput): Promise<ReconciliationSweepReport>;
+}

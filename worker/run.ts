@@ -4,6 +4,7 @@ import { createActivities } from '../activities/index.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import type { Config } from '../config/config.js';
 import { createWooshPayClient } from '../wooshpay/index.js';
+import { keepReconciliationScheduled } from './reconciliation-schedule.js';
 import { createPaymentWorker } from './worker.js';
 
 export interface RunningWorker {
@@ -40,7 +41,20 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     'worker polling',
   );
   if (!config.encryption.keys) logger.warn('payloads are written to Temporal in clear: no PAYLOAD_ENCRYPTION_KEYS');
-  const done = worker.run().finally(() => connection.close());
+  // The safety net behind webhooks for payments waiting for a transfer (workflows/reconciliation-sweep.ts).
+  const sweep = keepReconciliationScheduled(
+    worker.client!,
+    {
+      taskQueue: config.temporal.taskQueue,
+      sweepEveryMs: config.payments.reconcileFirstSeconds * 1000,
+      longestIntervalMs: config.payments.reconcileIntervalSeconds * 1000,
+    },
+    (err) => logger.warn({ err }, 'could not schedule the reconciliation sweep; trying again'),
+  );
+  const done = worker
+    .run()
+    .finally(() => sweep.stop())
+    .finally(() => connection.close());
   return {
     worker,
     done,

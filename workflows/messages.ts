@@ -290,4 +290,9 @@ export const refundUpdate = defineUpdate<RefundRecord, [RefundRequest]>('refund'
 export const disputeEvidenceUpdate = defineUpdate<DisputeRecord, [DisputeEvidenceRequest]>('submitDisputeEvidence');
 export const acceptDisputeUpdate = defineUpdate<DisputeRecord, [MerchantScope]>('acceptDispute');
 export const providerEventSignal = defineSignal<[ProviderEvent]>('wooshpayEvent');
+/**
+ * The reconciliation sweep saw WooshPay's intent move while no webhook told the payment: read WooshPay's view
+ * and apply it. Carries nothing; the payment reads for itself, through the same rules as a webhook.
+ */
+export const reconcileSignal = defineSignal('reconcile');
 export const getPaymentQuery = defineQuery<PaymentRecord>('getPayment');

@@ -1,6 +1,6 @@
 /**
  * A payment's life from the transfer's side, over real HTTP: paid by webhook, duplicates and reordering,
- * forged webhooks, lost webhooks (reconciliation), cancel, expiry, failed transfers, checkout.
+ * forged webhooks, cancel, expiry, failed transfers, checkout. Lost webhooks: reconciliation.test.ts.
  */
 import { createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
@@ -97,21 +97,6 @@ describe('a direct payment', () => {
     }
     expect(await signaledTypes(payment.id)).toEqual(before);
     expect((await stack.call('GET', `/v1/payments/${payment.id}`)).body.status).toBe('requires_action');
-  });
-
-  it('completes by reconciliation when its webhooks never arrive', async () => {
-    stack.api.payments.settings = { ...stack.api.payments.settings, reconcileFirstMs: 1_000, reconcileIntervalMs: 1_000 };
-    try {
-      const payment = await createDirect();
-      await stack.sim('/_sim/faults', { kind: 'webhook_drop' });
-      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
-      const paid = await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
-      expect(paid.provider_status).toBe('succeeded');
-      expect(await signaledTypes(payment.id)).not.toContain('payment_intent.succeeded');
-    } finally {
-      stack.api.payments.settings = { ...stack.api.payments.settings, ...TEST_SETTINGS };
-      await stack.clearFaults();
-    }
   });
 
   it('is canceled on request, at WooshPay too; a paid one is not', async () => {

@@ -21,6 +21,8 @@ export class FakeProvider {
   initialStatus = 'requires_action';
   /** Called on cancel before it takes effect, to script races (e.g. the transfer lands first). */
   beforeCancel: ((intent: ProviderIntentState) => void) | null = null;
+  /** Reads of an intent's state (reconciliation). */
+  retrieveCalls = 0;
   private seq = 0;
 
   succeed(intentId: string): void {
@@ -48,7 +50,10 @@ export class FakeProvider {
       createCheckoutSession: async () => {
         throw ApplicationFailure.create({ message: 'checkout not scripted', nonRetryable: true });
       },
-      retrieveIntentState: async (ref) => (ref.paymentIntentId ? { ...this.intents.get(ref.paymentIntentId)! } : null),
+      retrieveIntentState: async (ref) => {
+        this.retrieveCalls++;
+        return ref.paymentIntentId ? { ...this.intents.get(ref.paymentIntentId)! } : null;
+      },
       cancelAtProvider: async (input) => {
         const intent = this.intents.get(input.paymentIntentId!)!;
         this.cancelCalls.push(intent.id);

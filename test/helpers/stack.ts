@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
+import type { ReconciliationSweepReport } from '../../activities/types.js';
 import type { HostResolver } from '../../activities/outbound-target.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { encryptingDataConverter } from '../../codec/data-converter.js';
@@ -16,6 +17,7 @@ import { createLogger } from '../../config/logger.js';
 import { createSimulator, type SimulatorOptions } from '../../simulator/index.js';
 import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
 import type { PaymentSettings } from '../../workflows/messages.js';
+import { reconciliationSweepWorkflow } from '../../workflows/reconciliation-sweep.js';
 import { createPaymentWorker } from '../../worker/worker.js';
 import { bundlePaymentWorkflows, connectTestEnv, uniqueTaskQueue } from '../harness/temporal.js';
 
@@ -47,6 +49,11 @@ export interface Stack {
   sim(path: string, body?: unknown): Promise<any>;
   /** Removes every active simulator fault. */
   clearFaults(): Promise<void>;
+  /**
+   * Runs one reconciliation sweep of this stack's payments now, as the schedule would, reading every waiting
+   * payment whatever its age; resolves with the sweep's report.
+   */
+  sweep(): Promise<ReconciliationSweepReport>;
   /** Polls GET /v1/payments/:id until `predicate` holds. */
   waitForPayment(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   stopWorker(): Promise<void>;
@@ -193,6 +200,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     call,
     sim,
+    sweep: () =>
+      env.client.workflow.execute(reconciliationSweepWorkflow, {
+        taskQueue,
+        workflowId: `sweep-${taskQueue}-${randomBytes(4).toString('hex')}`,
+        args: [{ taskQueue, sweepEveryMs: 1, longestIntervalMs: 3_600_000 }],
+      }),
     async clearFaults() {
       const res = await fetch(`${simulatorListening.url}/_sim/faults`, { method: 'DELETE' });
       if (!res.ok) throw new Error(`clearing faults answered ${res.status}`);

@@ -11,6 +11,7 @@ import {
   createPaymentUpdate,
   getPaymentQuery,
   providerEventSignal,
+  reconcileSignal,
   type PaymentRequest,
   type PaymentSettings,
 } from '../../workflows/messages.js';
@@ -151,6 +152,24 @@ describe('paymentWorkflow', () => {
     });
   });
 
+  it('waits within its window on one timer and no reads: WooshPay is read for it by the sweep', async () => {
+    const provider = new FakeProvider();
+    await withWorker(provider, async (taskQueue) => {
+      const req = request({ expiresAt: Date.now() + 60_000 });
+      // Polls this short would have read WooshPay a dozen times by now, each with a timer of its own.
+      const { op, result } = start(taskQueue, req, { reconcileFirstMs: 100, reconcileIntervalMs: 200 });
+      await result;
+      const handle = await op.workflowHandle();
+      const eventsSoon = (await handle.fetchHistory()).events ?? [];
+      await new Promise((r) => setTimeout(r, 2_000));
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.length).toBe(eventsSoon.length);
+      expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
+      expect(provider.retrieveCalls).toBe(0);
+      await handle.terminate('test done');
+    });
+  });
+
   it('keeps waiting, polling calmly, while a transfer still clears past expires_at', async () => {
     const provider = new FakeProvider();
     provider.initialStatus = 'processing';
@@ -176,18 +195,25 @@ describe('paymentWorkflow', () => {
     const provider = new FakeProvider();
     await withWorker(provider, async (taskQueue) => {
       const req = request({ expiresAt: Date.now() + 600_000 });
-      const { op, result } = start(taskQueue, req, { reconcileFirstMs: 100, reconcileIntervalMs: 100, continueAsNewAfterEvents: 30 });
+      const { op, result } = start(taskQueue, req, { continueAsNewAfterEvents: 30 });
       const intake = await result;
       const handle = await op.workflowHandle();
       const firstRun = (await handle.describe()).runId;
-      for (let i = 0; i < 100 && (await handle.describe()).runId === firstRun; i++) await new Promise((r) => setTimeout(r, 100));
+      // The reconciliation sweep's nudges grow the waiting history (each one a read at WooshPay) until it hands over.
+      for (let i = 0; i < 100 && (await handle.describe()).runId === firstRun; i++) {
+        await handle.signal(reconcileSignal);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       expect((await handle.describe()).runId).not.toBe(firstRun);
+      expect(provider.retrieveCalls).toBeGreaterThan(0);
       provider.succeed(intake.payment.payment_intent!);
       const latest = env.client.workflow.getHandle(req.paymentId);
+      await latest.signal(reconcileSignal);
       const final = await latest.result();
       expect(final).toMatchObject({ status: 'succeeded', payment_intent: intake.payment.payment_intent });
       expect(provider.createCalls).toHaveLength(1);
       expect(provider.notifications.filter((n) => n.type === 'payment.succeeded').length).toBeLessThanOrEqual(1);
     });
   });
+
 });

@@ -1,11 +1,14 @@
 /**
- * Phase 2: wait for the shopper's bank transfer — a WooshPay webhook (signal), a reconciliation poll, or the
- * payment's `expires_at` — and end an unpaid payment only through the cancel gate.
+ * Phase 2: wait for the shopper's bank transfer — a WooshPay webhook (signal), a nudge from the reconciliation
+ * sweep (signal), or the payment's `expires_at` — and end an unpaid payment only through the cancel gate.
  *
- * Polls are a safety net behind webhooks: they back off from the first interval to the configured maximum, with
- * jitter, so that thousands of waiting payments spread their reads instead of polling in step.
+ * Within its window a payment runs no timer but its expiry: the sweep (../reconciliation-sweep.ts) reads
+ * WooshPay for every waiting payment and nudges only those whose intent moved, so thousands of waiting
+ * payments cost the worker nothing until something happens to them (docs/design.md, "Waiting at scale").
+ * Past its window, a payment still open (a transfer clearing, a cancel WooshPay did not confirm) polls on its
+ * own, backing off from the first interval to the configured maximum, with jitter.
  */
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { applyIntentState, endUnpaid, isAwaitingTransfer, type UnpaidEnding } from '../payment-state.js';
 import { provider, reads } from './activities.js';
 import { Alarm } from './alarm.js';
@@ -13,12 +16,17 @@ import { continueAsNewNow } from './continue-as-new.js';
 import { isActivityFailure, providerFailure } from './failures.js';
 import type { PaymentRun } from './run.js';
 
+/** The patch that moved polling within the window out of the payment and into the reconciliation sweep. */
+export const SWEPT_WHILE_WAITING = 'reconciliation-sweep-while-waiting';
+
 export async function awaitTransfer(run: PaymentRun): Promise<void> {
   const { record } = run;
-  // One alarm for the earlier of the two deadlines (the next poll, the window's end): a payment paid before its
-  // first poll costs one timer.
+  // One alarm for the earlier of the two deadlines (the next poll, the window's end): a payment paid within its
+  // window costs one timer.
   const alarm = new Alarm(() => run.touch());
-  const polls = new PollSchedule(run.settings.reconcileFirstMs, run.settings.reconcileIntervalMs);
+  // Runs from before the sweep (no marker in their history) keep polling from their start.
+  const pollsFrom = patched(SWEPT_WHILE_WAITING) ? Math.max(record.expires_at, Date.now()) : Date.now();
+  const polls = new PollSchedule(run.settings.reconcileFirstMs, run.settings.reconcileIntervalMs, pollsFrom);
   /** The expiry gate runs once when the window closes, then again at each poll while the intent stays open. */
   let expiryGateTried = false;
   const expiryGateDue = () =>
@@ -117,8 +125,9 @@ async function cancelAtProvider(run: PaymentRun, ending: UnpaidEnding, reason: s
 }
 
 /**
- * When the next reconciliation poll is due: the first interval, then doubling up to the maximum, each with
- * ±20 % jitter. The workflow's Math.random is seeded per execution, so the schedule is deterministic on replay.
+ * When the next reconciliation poll is due: the first interval after `from`, then doubling up to the maximum,
+ * each with ±20 % jitter. The workflow's Math.random is seeded per execution, so the schedule is deterministic
+ * on replay.
  */
 class PollSchedule {
   private delay: number;
@@ -127,10 +136,11 @@ class PollSchedule {
   constructor(
     first: number,
     private readonly max: number,
+    from: number,
   ) {
     this.delay = first;
     // Per run: a continued run starts again from the first interval.
-    this.nextAt = Date.now() + jitter(first);
+    this.nextAt = from + jitter(first);
   }
 
   due(): boolean {

@@ -15,6 +15,7 @@ import {
   getPaymentQuery,
   PaymentErrorType,
   providerEventSignal,
+  reconcileSignal,
   refundUpdate,
   type DisputeEvidenceRequest,
   type MerchantScope,
@@ -41,6 +42,11 @@ export function registerHandlers(run: PaymentRun): void {
   setHandler(getContinuationQuery, () => ({ request, settings: run.settings, carried: run.carried() }));
   setHandler(getIntakeQuery, intake);
   setHandler(providerEventSignal, (event) => onProviderEvent(run, event));
+  setHandler(reconcileSignal, () => {
+    // Only a payment awaiting its transfer reconciles this way; a paid one learns of money by its events.
+    if (isAwaitingTransfer(record)) run.reconcileRequested = true;
+    run.touch();
+  });
 
   setHandler(createPaymentUpdate, async () => {
     await condition(() => record.status !== 'processing' || record.payment_intent !== null || record.checkout_session !== null);
