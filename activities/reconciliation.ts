@@ -103,7 +103,7 @@ export function intentMoved(intent: Pick<PaymentIntent, 'status' | 'amount_recei
 async function forEachConcurrently<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }

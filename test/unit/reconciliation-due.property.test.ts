@@ -37,7 +37,7 @@ describe('the sweep reads a waiting payment', () => {
         for (let k = 1; k <= intervals; k++) {
           expect(reads.filter((age) => age >= k * longest && age < (k + 1) * longest)).toHaveLength(1);
         }
-        for (let i = 1; i < reads.length; i++) expect(reads[i]! - reads[i - 1]!).toBeLessThanOrEqual(longest + every);
+        for (let i = 1; i < reads.length; i++) expect(reads[i] - reads[i - 1]).toBeLessThanOrEqual(longest + every);
       }),
     );
   });
