@@ -3,6 +3,9 @@
  * webhooks, a merchant receiver), replays against the current workflow code. Two checks per path:
  * - its saved history (test/histories/<path>.json, recorded from earlier code) replays: a change that would
  *   break payments already running fails here; patch it with `patched()` instead;
+ * - histories kept from before a patch (test/histories/<patch>/<path>.json) still replay: payments that were
+ *   running when the patch shipped take the old branch until they close. `before-sweep/`: recorded before the
+ *   reconciliation sweep, when waiting payments polled WooshPay themselves;
  * - a fresh life of it replays: a change that makes the path itself nondeterministic fails here even before
  *   the histories are re-recorded.
  * No secret is in any payload of any of these histories.
@@ -23,6 +26,8 @@ import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { API_KEY, checkoutPayment, directPayment, newKey, NOTIFY_SECRET, startStack, type Stack } from '../helpers/stack.js';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
+/** Histories from before a patch, each kept until no payment recorded that way can still be running. */
+const PRE_PATCH_HISTORIES = ['before-sweep'];
 const recording = Boolean(process.env.RECORD_HISTORY);
 const SECRETS = [API_KEY, NOTIFY_SECRET, 'sk_test_', 'whsec_', 'Basic '];
 
@@ -56,6 +61,19 @@ const paths: Record<string, () => Promise<RunRef>> = {
     } finally {
       await stack.clearFaults();
       await stack.sim('/_sim/settings', { checkoutSessionLifetimeMs: CHECKOUT_SESSION_LIFETIME_MS });
+    }
+  },
+  async reconciled() {
+    // Its webhooks are lost: the reconciliation sweep sees the intent moved and nudges it to read WooshPay.
+    const payment = await createDirect();
+    await stack.sim('/_sim/faults', { kind: 'webhook_drop' });
+    try {
+      await stack.sim(`/_sim/payment_intents/${payment.payment_intent}/succeed`);
+      expect((await stack.sweep()).nudged).toBeGreaterThanOrEqual(1);
+      await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+      return { workflowId: payment.id };
+    } finally {
+      await stack.clearFaults();
     }
   },
   async cancelled() {
@@ -199,6 +217,16 @@ describe('replay', () => {
       const exported = await readFile(path.join(historiesDir, file), 'utf8');
       await expect(Worker.runReplayHistory({ workflowBundle: bundle }, parseHistory(exported), file)).resolves.toBeUndefined();
       expectNoSecrets(exported);
+    }
+  });
+
+  it.each(PRE_PATCH_HISTORIES)('replays the histories kept from %s against the current code', async (patch) => {
+    const dir = path.join(historiesDir, patch);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const exported = await readFile(path.join(dir, file), 'utf8');
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, parseHistory(exported), `${patch}/${file}`)).resolves.toBeUndefined();
     }
   });
 });
