@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createSimulator, type ListeningSimulator } from '../../simulator/index.js';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { formatEncryptionKey, generateEncryptionKey } from '../../codec/keys.js';
 import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
 import { startDevServer } from '../../scripts/dev-server.js';
@@ -41,6 +42,8 @@ export interface BenchStack {
   taskQueue: string;
   /** The Temporal server the product and the floors use, and a client of it for the bench's own reads. */
   temporal: { address: string; namespace: string; kind: 'dev-server' | 'external'; client: Client };
+  /** A client with the product's payload key, for what the bench starts on the product's task queue and reads back. */
+  productClient: Client;
   /** The simulator as the worker reaches it (same secret key). */
   wooshpay: WooshPayClient;
   /** The worker's Prometheus endpoint. */
@@ -77,6 +80,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
     const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
     const apiKey = `bench_${randomBytes(16).toString('hex')}`;
+    const payloadKey = generateEncryptionKey('bench');
+    const productClient = new Client({
+      connection: temporal.client.connection,
+      namespace: temporal.namespace,
+      dataConverter: encryptingDataConverter([payloadKey]),
+    });
     // What an operator does once: register the webhook endpoint and keep the secret WooshPay returns.
     const wooshpay = createWooshPayClient({ baseUrl: simulator.url, secretKey });
     const registration = await registerWebhookEndpoint(wooshpay, `http://127.0.0.1:${apiPort}`);
@@ -104,7 +113,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       NOTIFY_SIGNING_SECRET: `notify_${randomBytes(16).toString('hex')}`,
       WORKFLOW_BUNDLE_PATH: runtime.workflowBundlePath,
       // Production encrypts every payload (and refuses to start without keys): measured with the codec's cost.
-      PAYLOAD_ENCRYPTION_KEYS: formatEncryptionKey(generateEncryptionKey('bench')),
+      PAYLOAD_ENCRYPTION_KEYS: formatEncryptionKey(payloadKey),
     };
     log(`starting the worker and the API (${runtime.kind}, task queue ${taskQueue})`);
     const roles: RoleProcess[] = [];
@@ -119,7 +128,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       waitUntil('the worker to poll its task queue', roles, () => workerIsPolling(temporal, taskQueue)),
     ]);
     const workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    return { apiUrl, apiKey, simulatorUrl: simulator.url, taskQueue, temporal, wooshpay, workerMetricsUrl, workDir, receiver, roles, temporalPid, close };
+    return { apiUrl, apiKey, simulatorUrl: simulator.url, taskQueue, temporal, productClient, wooshpay, workerMetricsUrl, workDir, receiver, roles, temporalPid, close };
   } catch (err) {
     await close();
     throw err;
