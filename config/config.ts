@@ -73,11 +73,11 @@ export const EnvSchema = z
     /** How long a paid payment's workflow stays open for refunds and disputes. */
     PAYMENT_RETENTION_DAYS: positiveInt.default(180),
     /**
-     * First reconciliation poll while waiting for the transfer; later polls back off to RECONCILE_INTERVAL_SECONDS.
-     * Polls are the safety net behind webhooks, which WooshPay retries for three days (docs/wooshpay-api.md §10),
-     * and the expiry gate reads WooshPay before it cancels in any case. Each poll of a payment that has left the
-     * worker's cache replays its history (tens of ms of worker CPU), so the steady cost is one replay per waiting
-     * payment per interval: 10,000 waiting at 3,600 s is ~3 replays/s (docs/design.md, "Waiting at scale").
+     * The reconciliation sweep, the safety net behind webhooks (which WooshPay retries for three days,
+     * docs/wooshpay-api.md §10): it runs every RECONCILE_FIRST_SECONDS, reads WooshPay for each waiting payment
+     * at least that old (once per RECONCILE_INTERVAL_SECONDS past its first interval) and nudges only those
+     * whose intent moved. Payments past their window that are still open poll on the same two intervals.
+     * docs/design.md, "Waiting at scale".
      */
     RECONCILE_FIRST_SECONDS: positiveInt.default(600),
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(3600),

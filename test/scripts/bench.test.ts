@@ -77,6 +77,8 @@ describe('npm run bench', () => {
     for (const t of readings[1].workerThreadHeapsMb) expect(t).toMatchObject({ usedMb: expect.any(Number), spacesMb: { old_space: expect.any(Number) } });
     expect(scenario('intake').details.cpuMsPerRequest['product · concurrency 1']).toMatchObject({ api: expect.any(Number), worker: expect.any(Number) });
     expect(readings[1].tasksSinceWorkerStart.workflowTasks).toBeGreaterThan(0);
+    // The sweep read every waiting payment at WooshPay and nudged none: nothing had moved.
+    expect(readings[1].sweep).toMatchObject({ report: { waiting: 4, read: 4, nudged: 0, unreadable: 0 }, cpuMsPerPayment: { worker: expect.any(Number) } });
 
     expect(await childPids()).toEqual(before);
     expect((await readdir(path.join(outDir, 'logs'))).sort()).toEqual(['api.log', 'floors.log', 'worker.log']);

@@ -2,12 +2,16 @@
  * B4, waiting: payments created and never paid (no webhooks), first the first size, then topped up to each
  * next size. At each size, once creation is over: worker RSS and live heap (after a full GC) at the stated
  * cache size and heap limit, then an idle window: CPU of every process and the workflow tasks/s (and
- * activities/s) the worker ran with nobody calling, i.e. what reconciliation polling costs.
+ * activities/s) the worker ran with nobody calling. Then one reconciliation sweep that reads every waiting
+ * payment at WooshPay (the most a sweep ever reads): its duration, the CPU it cost each process, what it
+ * nudged, and the worker's RSS after it.
  * Target: RSS(last) − RSS(first) ≤ 10 % of RSS(first).
  */
+import type { ReconciliationSweepReport } from '../../../activities/types.js';
 import { DEFAULT_WORKER_TUNING } from '../../../worker/tuning.js';
+import { reconciliationSweepWorkflow } from '../../../workflows/reconciliation-sweep.js';
 import { closedLoop, failures } from '../drivers.js';
-import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
+import { check, figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
 import { askMemoryUsage, readProcMemory } from '../memory.js';
 import { perSecond, readTaskCounts, type TaskCounts } from '../worker-metrics.js';
 import { addCpu, cpuSnapshot, PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
@@ -30,6 +34,16 @@ interface SizeReading {
   backgroundPerSecond: TaskCounts;
   /** Cumulative counts at the end of the window (shows the metrics were read at all). */
   tasksSinceWorkerStart: TaskCounts;
+  sweep: SweepReading;
+}
+
+/** One reconciliation sweep reading every waiting payment. */
+interface SweepReading {
+  seconds: number;
+  report: ReconciliationSweepReport | null;
+  /** CPU ms per waiting payment, per process. */
+  cpuMsPerPayment: Record<string, number>;
+  workerRssAfterMb: number | null;
 }
 
 export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -60,10 +74,16 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     addCpu(spent, cpuBefore, await cpuSnapshot(ctx.pids));
     const workerRssMb = mb((await readProcMemory(worker.pid))?.rss);
     const afterGc = await askMemoryUsage(worker.child, { gc: true }).catch(() => undefined);
+    const workerRssAfterGcMb = mb((await readProcMemory(worker.pid))?.rss);
+    ctx.log(`waiting: ${size} waiting, one reconciliation sweep reading every one of them`);
+    const sweep = await sweepAll(ctx, size, worker.pid).catch((err: unknown) => {
+      errors.push(`reconciliation sweep at ${size}: ${(err as Error).message}`);
+      return { seconds: 0, report: null, cpuMsPerPayment: {}, workerRssAfterMb: null };
+    });
     readings.push({
       waiting: size,
       workerRssMb,
-      workerRssAfterGcMb: mb((await readProcMemory(worker.pid))?.rss),
+      workerRssAfterGcMb,
       workerHeapUsedMb: mb(usage?.heapUsed),
       workerThreadHeapsMb: (afterGc?.threads ?? []).map((t) => ({
         threadId: t.threadId,
@@ -75,6 +95,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       idleCpuPercent: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s / ctx.options.idleSeconds) * 1000) / 10])),
       backgroundPerSecond: perSecond(tasksBefore, tasksAfter, ctx.options.idleSeconds),
       tasksSinceWorkerStart: tasksAfter,
+      sweep,
     });
   }
 
@@ -91,6 +112,10 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       figure({ what: `background workflow tasks/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.workflowTasks }),
       figure({ what: `background activities/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.activities + r.backgroundPerSecond.localActivities }),
       ...Object.entries(r.idleCpuPercent).map(([name, percent]) => figure({ what: `idle CPU of ${name}, ${r.waiting} waiting`, unit: '%', product: percent })),
+      figure({ what: `reconciliation sweep reading all ${r.waiting} waiting`, unit: 's', product: r.sweep.seconds }),
+      check('B4', `payments the sweep nudged though none moved, ${r.waiting} waiting`, r.sweep.report?.nudged ?? null),
+      ...Object.entries(r.sweep.cpuMsPerPayment).map(([name, ms]) => figure({ what: `sweep CPU of ${name} per waiting payment, ${r.waiting} waiting`, unit: 'ms', product: ms })),
+      figure({ what: `worker RSS after the sweep, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterMb }),
     ]),
   ];
   const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined))?.heapSizeLimit);
@@ -106,6 +131,28 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       idleSeconds: ctx.options.idleSeconds,
       readings,
     },
+  };
+}
+
+/** Runs one sweep on the product's worker, as its schedule would, but reading every waiting payment whatever its age. */
+async function sweepAll(ctx: BenchContext, size: number, workerPid: number): Promise<SweepReading> {
+  const { taskQueue, productClient } = ctx.stack;
+  const cpuBefore = await cpuSnapshot(ctx.pids);
+  const started = performance.now();
+  const report = await productClient.workflow.execute(reconciliationSweepWorkflow, {
+    taskQueue,
+    workflowId: `bench-${ctx.run}-sweep-${size}`,
+    args: [{ taskQueue, sweepEveryMs: 1, longestIntervalMs: 365 * 24 * 3_600_000 }],
+  });
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const spent: Record<string, number> = {};
+  addCpu(spent, cpuBefore, await cpuSnapshot(ctx.pids));
+  if (report.waiting !== size || report.read !== size) throw new Error(`the sweep listed ${report.waiting} and read ${report.read} of ${size} waiting`);
+  return {
+    seconds,
+    report,
+    cpuMsPerPayment: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s * 1e5) / size) / 100])),
+    workerRssAfterMb: mb((await readProcMemory(workerPid))?.rss),
   };
 }
 
