@@ -16,6 +16,8 @@ import type { ReconciliationActivities, ReconciliationSweepInput, Reconciliation
 
 /** Reads in flight at once: enough to sweep 10,000 payments in well under a minute, gentle on WooshPay's limits. */
 const READ_CONCURRENCY = 8;
+/** Failed reads in a row after which WooshPay is taken to be down: the sweep stops, the next one starts over. */
+const FAILURES_BEFORE_GIVING_UP = 20;
 
 interface WaitingPayment {
   paymentId: string;
@@ -44,21 +46,29 @@ export function createReconciliationActivities(wooshpay: WooshPayClient): Reconc
           if (!(err instanceof WorkflowNotFoundError)) throw err; // closed since it was listed: nothing to do
         }
       };
+      let failuresInARow = 0;
       await forEachConcurrently(due, READ_CONCURRENCY, async ({ paymentId, intentId }) => {
+        context.heartbeat(report);
+        // No answer is not "nothing moved": a payment not read stays due and is read at the next sweep.
+        if (failuresInARow >= FAILURES_BEFORE_GIVING_UP) {
+          report.unreadable++;
+          return;
+        }
         // A Checkout Session links its intent only once the shopper pays: the payment reads its session itself.
         if (intentId === undefined) return nudge(paymentId);
         let intent: PaymentIntent;
         try {
           intent = await wooshpay.retrievePaymentIntent(intentId, { signal: context.cancellationSignal });
+          failuresInARow = 0;
         } catch (err) {
-          // No answer is not "nothing moved": the payment stays due and is read again at the next sweep.
           report.unreadable++;
-          context.log.warn('Reconciliation read failed', { paymentId, error: (err as Error).message });
+          if (++failuresInARow === FAILURES_BEFORE_GIVING_UP) {
+            context.log.warn('WooshPay is not answering: the sweep reads no more', { error: (err as Error).message });
+          }
           return;
         }
         report.read++;
         if (intentMoved(intent)) await nudge(paymentId);
-        if (report.read % 100 === 0) context.heartbeat(report);
       });
       context.log.info('Reconciliation sweep done', { ...report });
       return report;
@@ -94,7 +104,8 @@ const WAITING_INTENT_STATUSES: readonly string[] = ['requires_action', 'requires
 /**
  * Whether WooshPay's intent says more than a payment waiting for its transfer knows: a status past waiting, a
  * failed attempt, or money received (a partial transfer). A payment that already knows (a transfer still
- * clearing) is nudged again and finds nothing new; that is rare, and cheaper than a wrong "nothing moved".
+ * clearing, a partial transfer it recorded) is nudged again and finds nothing new: a replay per sweep for the
+ * few payments in that state, cheaper than a wrong "nothing moved".
  */
 export function intentMoved(intent: Pick<PaymentIntent, 'status' | 'amount_received' | 'last_payment_error'>): boolean {
   return !WAITING_INTENT_STATUSES.includes(intent.status) || Boolean(intent.last_payment_error) || (intent.amount_received ?? 0) > 0;
@@ -107,4 +118,3 @@ async function forEachConcurrently<T>(items: T[], concurrency: number, fn: (item
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
-

@@ -120,7 +120,10 @@ export interface ReconciliationSweepReport {
   read: number;
   /** Told to reconcile: their intent moved, or they have no intent to read yet (a Checkout Session). */
   nudged: number;
-  /** Reads WooshPay did not answer: tried again at the next sweep, and never taken as "nothing moved". */
+  /**
+   * Due payments not read: WooshPay did not answer, or had stopped answering so the sweep read no more. Read
+   * again at the next sweep; never taken as "nothing moved".
+   */
   unreadable: number;
 }
 

@@ -89,6 +89,28 @@ describe('the reconciliation sweep', () => {
     expect(await nudges(payment.id)).toBe(1);
   });
 
+  it('stops reading once WooshPay has failed 20 reads in a row, and counts the rest unread', async () => {
+    for (let i = 0; i < 30; i++) await create();
+    const readsSoFar = async () => {
+      const { routes } = (await (await fetch(`${stack.simulatorUrl}/_sim/requests`)).json()) as { routes: Record<string, { total: number }> };
+      return routes['GET /v1/payment_intents/:id']?.total ?? 0;
+    };
+    await stack.sim('/_sim/faults', { kind: 'error', status: 503, method: 'GET', pathPrefix: '/v1/payment_intents' });
+    try {
+      const before = await readsSoFar();
+      const report = await stack.sweep();
+      expect(report).toMatchObject({ read: 0, nudged: 0 });
+      expect(report.unreadable).toBe(report.waiting);
+      expect(report.waiting).toBeGreaterThanOrEqual(30);
+      // 20 failures in a row, plus the reads already in flight then (8 at a time), each tried by the client.
+      const attempted = (await readsSoFar()) - before;
+      expect(attempted).toBeGreaterThanOrEqual(20);
+      expect(attempted).toBeLessThan(report.waiting);
+    } finally {
+      await stack.clearFaults();
+    }
+  });
+
   it('runs on a schedule per task queue, which the next worker brings in line with its configuration', async () => {
     const scheduleId = reconciliationScheduleId(stack.taskQueue);
     const input = { taskQueue: stack.taskQueue, sweepEveryMs: 3_600_000, longestIntervalMs: 7_200_000 };
