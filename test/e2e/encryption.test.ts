@@ -38,8 +38,9 @@ async function storedHistories(client: Client, workflowId: string) {
 
 /**
  * The payloads of a history, with where they sit. Not ours to encode: search attributes (indexed in clear by
- * design, workflows/search-attributes.ts) and a marker's `data` detail, sdk-core's own bookkeeping (a local
- * activity's id, attempt, times; a patch id). The first test searches every stored byte, these included.
+ * design, workflows/search-attributes.ts) and a marker's `data` and `patch-data` details, sdk-core's own
+ * bookkeeping (a local activity's id, attempt, times; a patch's id, a constant of our code). The first test
+ * searches every stored byte, these included.
  */
 function payloadsIn(node: unknown, at = '', found: { at: string; payload: Payload }[] = []) {
   if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return found;
@@ -50,7 +51,8 @@ function payloadsIn(node: unknown, at = '', found: { at: string; payload: Payloa
     return found;
   }
   for (const [key, value] of Object.entries(record)) {
-    if (key === 'searchAttributes' || key === 'indexedFields' || (key === 'data' && at.endsWith('.markerRecordedEventAttributes.details'))) continue;
+    const markerBookkeeping = (key === 'data' || key === 'patch-data') && at.endsWith('.markerRecordedEventAttributes.details');
+    if (key === 'searchAttributes' || key === 'indexedFields' || markerBookkeeping) continue;
     payloadsIn(value, `${at}.${key}`, found);
   }
   return found;
