@@ -11,6 +11,7 @@ import type { ReconciliationSweepReport } from '../../../activities/types.js';
 import { DEFAULT_WORKER_TUNING } from '../../../worker/tuning.js';
 import { reconciliationSweepWorkflow } from '../../../workflows/reconciliation-sweep.js';
 import { closedLoop, failures } from '../drivers.js';
+import type { RoleProcess } from '../product-processes.js';
 import { check, figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
 import { askMemoryUsage, readProcMemory } from '../memory.js';
 import { perSecond, readTaskCounts, type TaskCounts } from '../worker-metrics.js';
@@ -44,6 +45,8 @@ interface SweepReading {
   /** CPU ms per waiting payment, per process. */
   cpuMsPerPayment: Record<string, number>;
   workerRssAfterMb: number | null;
+  /** Then after a full GC of every thread: what the sweep left behind, not its garbage. */
+  workerRssAfterGcMb: number | null;
 }
 
 export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -76,9 +79,9 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     const afterGc = await askMemoryUsage(worker.child, { gc: true }).catch(() => undefined);
     const workerRssAfterGcMb = mb((await readProcMemory(worker.pid))?.rss);
     ctx.log(`waiting: ${size} waiting, one reconciliation sweep reading every one of them`);
-    const sweep = await sweepAll(ctx, size, worker.pid).catch((err: unknown) => {
+    const sweep = await sweepAll(ctx, size, worker).catch((err: unknown) => {
       errors.push(`reconciliation sweep at ${size}: ${(err as Error).message}`);
-      return { seconds: 0, report: null, cpuMsPerPayment: {}, workerRssAfterMb: null };
+      return { seconds: 0, report: null, cpuMsPerPayment: {}, workerRssAfterMb: null, workerRssAfterGcMb: null };
     });
     readings.push({
       waiting: size,
@@ -116,6 +119,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       check('B4', `payments the sweep nudged though none moved, ${r.waiting} waiting`, r.sweep.report?.nudged ?? null),
       ...Object.entries(r.sweep.cpuMsPerPayment).map(([name, ms]) => figure({ what: `sweep CPU of ${name} per waiting payment, ${r.waiting} waiting`, unit: 'ms', product: ms })),
       figure({ what: `worker RSS after the sweep, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterMb }),
+      figure({ what: `worker RSS after the sweep and a full GC of every thread, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterGcMb }),
     ]),
   ];
   const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined))?.heapSizeLimit);
@@ -135,7 +139,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
 }
 
 /** Runs one sweep on the product's worker, as its schedule would, but reading every waiting payment whatever its age. */
-async function sweepAll(ctx: BenchContext, size: number, workerPid: number): Promise<SweepReading> {
+async function sweepAll(ctx: BenchContext, size: number, worker: RoleProcess): Promise<SweepReading> {
   const { taskQueue, productClient } = ctx.stack;
   const cpuBefore = await cpuSnapshot(ctx.pids);
   const started = performance.now();
@@ -152,7 +156,11 @@ async function sweepAll(ctx: BenchContext, size: number, workerPid: number): Pro
     seconds,
     report,
     cpuMsPerPayment: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s * 1e5) / size) / 100])),
-    workerRssAfterMb: mb((await readProcMemory(workerPid))?.rss),
+    workerRssAfterMb: mb((await readProcMemory(worker.pid))?.rss),
+    workerRssAfterGcMb: await askMemoryUsage(worker.child, { gc: true }).then(
+      async () => mb((await readProcMemory(worker.pid))?.rss),
+      () => null,
+    ),
   };
 }
 
