@@ -13,7 +13,7 @@ import { reconciliationSweepWorkflow } from '../../../workflows/reconciliation-s
 import { closedLoop, failures } from '../drivers.js';
 import type { RoleProcess } from '../product-processes.js';
 import { check, figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
-import { askMemoryUsage, readProcMemory } from '../memory.js';
+import { askMemoryUsage, readProcMemory, type ProbedMemory } from '../memory.js';
 import { perSecond, readTaskCounts, type TaskCounts } from '../worker-metrics.js';
 import { addCpu, cpuSnapshot, PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
 
@@ -29,13 +29,20 @@ interface SizeReading {
   workerRssAfterGcMb: number | null;
   workerHeapUsedMb: number | null;
   /** Live heap after a full GC of each thread: the main thread first, then Temporal's workflow thread(s). */
-  workerThreadHeapsMb: { threadId: number; usedMb: number | null; totalMb: number | null; spacesMb: Record<string, number | null> }[];
+  workerThreadHeapsMb: ThreadHeapMb[];
   rssMb: Record<string, number | null>;
   idleCpuPercent: Record<string, number>;
   backgroundPerSecond: TaskCounts;
   /** Cumulative counts at the end of the window (shows the metrics were read at all). */
   tasksSinceWorkerStart: TaskCounts;
   sweep: SweepReading;
+}
+
+interface ThreadHeapMb {
+  threadId: number;
+  usedMb: number | null;
+  totalMb: number | null;
+  spacesMb: Record<string, number | null>;
 }
 
 /** One reconciliation sweep reading every waiting payment. */
@@ -47,6 +54,7 @@ interface SweepReading {
   workerRssAfterMb: number | null;
   /** Then after a full GC of every thread: what the sweep left behind, not its garbage. */
   workerRssAfterGcMb: number | null;
+  workerThreadHeapsAfterGcMb: ThreadHeapMb[];
 }
 
 export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -81,19 +89,14 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     ctx.log(`waiting: ${size} waiting, one reconciliation sweep reading every one of them`);
     const sweep = await sweepAll(ctx, size, worker).catch((err: unknown) => {
       errors.push(`reconciliation sweep at ${size}: ${(err as Error).message}`);
-      return { seconds: 0, report: null, cpuMsPerPayment: {}, workerRssAfterMb: null, workerRssAfterGcMb: null };
+      return { seconds: 0, report: null, cpuMsPerPayment: {}, workerRssAfterMb: null, workerRssAfterGcMb: null, workerThreadHeapsAfterGcMb: [] };
     });
     readings.push({
       waiting: size,
       workerRssMb,
       workerRssAfterGcMb,
       workerHeapUsedMb: mb(usage?.heapUsed),
-      workerThreadHeapsMb: (afterGc?.threads ?? []).map((t) => ({
-        threadId: t.threadId,
-        usedMb: mb(t.used),
-        totalMb: mb(t.total),
-        spacesMb: Object.fromEntries(Object.entries(t.spaces).map(([name, bytes]) => [name, mb(bytes)])),
-      })),
+      workerThreadHeapsMb: threadHeapsMb(afterGc),
       rssMb,
       idleCpuPercent: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s / ctx.options.idleSeconds) * 1000) / 10])),
       backgroundPerSecond: perSecond(tasksBefore, tasksAfter, ctx.options.idleSeconds),
@@ -120,6 +123,9 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       ...Object.entries(r.sweep.cpuMsPerPayment).map(([name, ms]) => figure({ what: `sweep CPU of ${name} per waiting payment, ${r.waiting} waiting`, unit: 'ms', product: ms })),
       figure({ what: `worker RSS after the sweep, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterMb }),
       figure({ what: `worker RSS after the sweep and a full GC of every thread, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterGcMb }),
+      ...r.sweep.workerThreadHeapsAfterGcMb.map((t, i) =>
+        figure({ what: `after the sweep, worker ${i === 0 ? 'main thread' : `thread ${t.threadId}`} live heap (of ${t.totalMb} MB held), ${r.waiting} waiting`, unit: 'MB', product: t.usedMb }),
+      ),
     ]),
   ];
   const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined))?.heapSizeLimit);
@@ -152,16 +158,25 @@ async function sweepAll(ctx: BenchContext, size: number, worker: RoleProcess): P
   const spent: Record<string, number> = {};
   addCpu(spent, cpuBefore, await cpuSnapshot(ctx.pids));
   if (report.waiting !== size || report.read !== size) throw new Error(`the sweep listed ${report.waiting} and read ${report.read} of ${size} waiting`);
+  const workerRssAfterMb = mb((await readProcMemory(worker.pid))?.rss);
+  const afterGc = await askMemoryUsage(worker.child, { gc: true }).catch(() => undefined);
   return {
     seconds,
     report,
     cpuMsPerPayment: Object.fromEntries(Object.entries(spent).map(([name, s]) => [name, Math.round((s * 1e5) / size) / 100])),
-    workerRssAfterMb: mb((await readProcMemory(worker.pid))?.rss),
-    workerRssAfterGcMb: await askMemoryUsage(worker.child, { gc: true }).then(
-      async () => mb((await readProcMemory(worker.pid))?.rss),
-      () => null,
-    ),
+    workerRssAfterMb,
+    workerRssAfterGcMb: afterGc ? mb((await readProcMemory(worker.pid))?.rss) : null,
+    workerThreadHeapsAfterGcMb: threadHeapsMb(afterGc),
   };
+}
+
+function threadHeapsMb(probed: ProbedMemory | undefined): ThreadHeapMb[] {
+  return (probed?.threads ?? []).map((t) => ({
+    threadId: t.threadId,
+    usedMb: mb(t.used),
+    totalMb: mb(t.total),
+    spacesMb: Object.fromEntries(Object.entries(t.spaces).map(([name, bytes]) => [name, mb(bytes)])),
+  }));
 }
 
 function mb(bytes: number | null | undefined): number | null {
