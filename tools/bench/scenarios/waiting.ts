@@ -112,9 +112,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
     ...readings.flatMap((r) => [
       figure({ what: `worker RSS, ${r.waiting} waiting`, unit: 'MB', product: r.workerRssMb }),
       figure({ what: `worker RSS after a full GC of every thread, ${r.waiting} waiting`, unit: 'MB', product: r.workerRssAfterGcMb }),
-      ...r.workerThreadHeapsMb.map((t, i) =>
-        figure({ what: `worker ${i === 0 ? 'main thread' : `thread ${t.threadId}`} live heap (of ${t.totalMb} MB held), ${r.waiting} waiting`, unit: 'MB', product: t.usedMb }),
-      ),
+      ...threadHeapFigures('', r.workerThreadHeapsMb, r.waiting),
       figure({ what: `background workflow tasks/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.workflowTasks }),
       figure({ what: `background activities/s, ${r.waiting} waiting`, unit: '/s', product: r.backgroundPerSecond.activities + r.backgroundPerSecond.localActivities }),
       ...Object.entries(r.idleCpuPercent).map(([name, percent]) => figure({ what: `idle CPU of ${name}, ${r.waiting} waiting`, unit: '%', product: percent })),
@@ -123,9 +121,7 @@ export async function waitingScenario(ctx: BenchContext): Promise<ScenarioResult
       ...Object.entries(r.sweep.cpuMsPerPayment).map(([name, ms]) => figure({ what: `sweep CPU of ${name} per waiting payment, ${r.waiting} waiting`, unit: 'ms', product: ms })),
       figure({ what: `worker RSS after the sweep, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterMb }),
       figure({ what: `worker RSS after the sweep and a full GC of every thread, ${r.waiting} waiting`, unit: 'MB', product: r.sweep.workerRssAfterGcMb }),
-      ...r.sweep.workerThreadHeapsAfterGcMb.map((t, i) =>
-        figure({ what: `after the sweep, worker ${i === 0 ? 'main thread' : `thread ${t.threadId}`} live heap (of ${t.totalMb} MB held), ${r.waiting} waiting`, unit: 'MB', product: t.usedMb }),
-      ),
+      ...threadHeapFigures('after the sweep, ', r.sweep.workerThreadHeapsAfterGcMb, r.waiting),
     ]),
   ];
   const heapLimit = mb((await askMemoryUsage(worker.child, { gc: false }).catch(() => undefined))?.heapSizeLimit);
@@ -168,6 +164,13 @@ async function sweepAll(ctx: BenchContext, size: number, worker: RoleProcess): P
     workerRssAfterGcMb: afterGc ? mb((await readProcMemory(worker.pid))?.rss) : null,
     workerThreadHeapsAfterGcMb: threadHeapsMb(afterGc),
   };
+}
+
+/** The main thread first, then Temporal's workflow thread(s). */
+function threadHeapFigures(prefix: string, heaps: ThreadHeapMb[], waiting: number): Figure[] {
+  return heaps.map((t, i) =>
+    figure({ what: `${prefix}worker ${i === 0 ? 'main thread' : `thread ${t.threadId}`} live heap (of ${t.totalMb} MB held), ${waiting} waiting`, unit: 'MB', product: t.usedMb }),
+  );
 }
 
 function threadHeapsMb(probed: ProbedMemory | undefined): ThreadHeapMb[] {
