@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createSimulator } from '../../simulator/index.js';
 import { createWooshPayClient, type WooshPayClient } from '../../wooshpay/index.js';
 import { freePort, startRole, type RoleProcess } from '../helpers/processes.js';
-import { uniqueTaskQueue } from '../harness/temporal.js';
+import { reconciliationScheduleId } from '../../worker/reconciliation-schedule.js';
+import { connectTestEnv, uniqueTaskQueue } from '../harness/temporal.js';
 
 const API_KEY = 'durability_key_0123456789';
 let simulator: Awaited<ReturnType<ReturnType<typeof createSimulator>['listen']>>;
@@ -166,5 +167,32 @@ describe('process death', () => {
     const again = await createPayment(second.url, key);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(retried.body.id);
+  });
+
+  it('a worker schedules the reconciliation sweep from its configuration; the next worker brings it in line', async () => {
+    const env = await connectTestEnv();
+    const scheduleId = reconciliationScheduleId(common.TEMPORAL_TASK_QUEUE);
+    const schedule = env.client.schedule.getHandle(scheduleId);
+    // The worker ensures the schedule in the background once it is up: wait for it to appear.
+    const described = async () => (await until(() => schedule.describe().catch(() => undefined), (d) => d !== undefined, 20_000))!;
+    try {
+      const first = await startWorker();
+      const before = await described();
+      expect(before.spec.intervals).toMatchObject([{ every: 600_000 }]);
+      expect(before.action).toMatchObject({
+        workflowType: 'reconciliationSweepWorkflow',
+        taskQueue: common.TEMPORAL_TASK_QUEUE,
+        args: [{ taskQueue: common.TEMPORAL_TASK_QUEUE, sweepEveryMs: 600_000, longestIntervalMs: 3_600_000 }],
+      });
+      await first.kill('SIGKILL');
+      running.splice(running.indexOf(first), 1);
+
+      const second = startRole('worker/main.ts', { ...common, METRICS_PORT: String(await freePort()), RECONCILE_FIRST_SECONDS: '120', RECONCILE_INTERVAL_SECONDS: '900' });
+      running.push(second);
+      const after = await until(described, (d) => d.spec.intervals?.[0]?.every === 120_000, 20_000);
+      expect(after.action).toMatchObject({ args: [{ sweepEveryMs: 120_000, longestIntervalMs: 900_000 }] });
+    } finally {
+      await schedule.delete().catch(() => undefined);
+    }
   });
 });
