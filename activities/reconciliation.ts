@@ -11,7 +11,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PaymentIntent, WooshPayClient } from '../wooshpay/index.js';
 import { reconcileSignal } from '../workflows/messages.js';
-import { PaymentStatus, WooshPayIntentId } from '../workflows/search-attributes.js';
+import { paymentsOfTaskQueue, PaymentStatus, WooshPayIntentId } from '../workflows/search-attributes.js';
 import type { ReconciliationActivities, ReconciliationSweepInput, ReconciliationSweepReport } from './types.js';
 
 /** Reads in flight at once: enough to sweep 10,000 payments in well under a minute, gentle on WooshPay's limits. */
@@ -78,12 +78,7 @@ export function createReconciliationActivities(wooshpay: WooshPayClient): Reconc
 
 /** Running payments of this task queue that wait for the shopper's transfer (their intent exists). */
 export function waitingPaymentsQuery(taskQueue: string): string {
-  return [
-    `WorkflowType = 'paymentWorkflow'`,
-    `TaskQueue = '${taskQueue}'`,
-    `ExecutionStatus = 'Running'`,
-    `${PaymentStatus.name} = 'requires_action'`,
-  ].join(' AND ');
+  return [...paymentsOfTaskQueue(taskQueue), `ExecutionStatus = 'Running'`, `${PaymentStatus.name} = 'requires_action'`].join(' AND ');
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { DEFAULT_MERCHANT_ID, type PaymentStatus } from '../workflows/messages.js';
+import { paymentsOfTaskQueue } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { grpcCodeOf, grpcStatus, translateTemporalError } from './temporal-errors.js';
@@ -41,7 +42,7 @@ export async function listPayments(
   client: Client,
   { taskQueue, merchantId, ...options }: ListPaymentsOptions & { taskQueue: string; merchantId: string },
 ): Promise<PaymentListPage> {
-  const clauses = [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${taskQueue}'`, merchantClause(merchantId)];
+  const clauses = [...paymentsOfTaskQueue(taskQueue), merchantClause(merchantId)];
   if (options.status) clauses.push(`PaymentStatus = '${options.status}'`);
   const token = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   if (token === null) {

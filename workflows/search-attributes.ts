@@ -28,3 +28,8 @@ export const PAYMENT_SEARCH_ATTRIBUTES = [
   PaymentReview,
   MerchantId,
 ] as const;
+
+/** The visibility clauses that select the payments of one task queue: the API's lists and the reconciliation sweep. */
+export function paymentsOfTaskQueue(taskQueue: string): string[] {
+  return [`WorkflowType = 'paymentWorkflow'`, `TaskQueue = '${taskQueue}'`];
+}
