@@ -26,6 +26,9 @@ export interface DevServerOptions {
  */
 const START_ATTEMPTS = 3;
 
+/** At most this many reads of new transfer tasks a second (server default 20); a read happens only when tasks wait. */
+export const TRANSFER_QUEUE_READS_PER_SECOND = 1000;
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   const cli = await resolveTemporalCli({ log: options.log });
   let lastError: unknown;
@@ -45,11 +48,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
           // Visibility must see a new search attribute value at once for list-after-write reads.
           // Eager activity execution hands an activity scheduled by a workflow task straight back to the worker
           // that completed the task, saving a matching round trip; the server keeps it off unless asked.
+          // The dev server has one history shard, whose transfer queue (every workflow and activity task passes
+          // through it on its way to matching) reads new tasks at most 20 times a second by default: past that
+          // rate each task waits up to 50 ms for the next read (docs/temporal-notes.md §6.7).
           extraArgs: [
             '--dynamic-config-value',
             'system.forceSearchAttributesCacheRefreshOnRead=true',
             '--dynamic-config-value',
             'system.enableActivityEagerExecution=true',
+            '--dynamic-config-value',
+            `history.transferProcessorMaxPollRPS=${TRANSFER_QUEUE_READS_PER_SECOND}`,
             ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
           ],
         },

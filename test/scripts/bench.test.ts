@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseBenchArgs, SCENARIOS } from '../../tools/bench/args.js';
 import { parseTaskCounts } from '../../tools/bench/worker-metrics.js';
-import { appliedTimes } from '../../tools/bench/history.js';
+import { appliedTasks } from '../../tools/bench/history.js';
 import { figure } from '../../tools/bench/figures.js';
 import { runBench, saveReport } from '../../tools/bench.js';
 import { percentile, summarize } from '../../tools/bench/stats.js';
@@ -118,11 +118,18 @@ describe('bench arguments, statistics and readings', () => {
       { type: 7, timeMs: 100 },
       { type: 26, timeMs: 205 },
       { type: 26, timeMs: 207 },
+      { type: 6, timeMs: 221 },
       { type: 7, timeMs: 230 },
       { type: 26, timeMs: 300 },
+      { type: 6, timeMs: 311 },
       { type: 7, timeMs: 320 },
     ];
-    expect(appliedTimes(events, [200, 206, 299, 400])).toEqual([230, 230, 320, undefined]);
+    expect(appliedTasks(events, [200, 206, 299, 400])).toEqual([
+      { recordedMs: 205, startedMs: 221, completedMs: 230 },
+      { recordedMs: 207, startedMs: 221, completedMs: 230 },
+      { recordedMs: 300, startedMs: 311, completedMs: 320 },
+      undefined,
+    ]);
   });
 
   it('counts executed tasks from the worker metrics', () => {

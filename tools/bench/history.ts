@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 
 // temporal.api.enums.v1.EventType
+const WORKFLOW_TASK_STARTED = 6;
 const WORKFLOW_TASK_COMPLETED = 7;
 const WORKFLOW_EXECUTION_SIGNALED = 26;
 const WORKFLOW_EXECUTION_UPDATE_ACCEPTED = 41;
@@ -23,19 +24,29 @@ export async function readEvents(client: Client, workflowId: string): Promise<Hi
   return (history.events ?? []).map((e) => ({ type: Number(e.eventType), timeMs: tsToMs(e.eventTime) }));
 }
 
-/** For each send time (ascending), when the workflow task that applied it completed; undefined when not found. */
-export function appliedTimes(events: readonly HistoryEvent[], sentAtWall: readonly number[]): (number | undefined)[] {
+/** When a message reached the history, and when the workflow task that applied it started and completed. */
+export interface AppliedTask {
+  recordedMs: number;
+  startedMs: number;
+  completedMs: number;
+}
+
+/** For each send time (ascending), the task that applied it; undefined when not found. */
+export function appliedTasks(events: readonly HistoryEvent[], sentAtWall: readonly number[]): (AppliedTask | undefined)[] {
   let from = 0;
   return sentAtWall.map((sent) => {
     // Wall clocks in ms against the server's ns: a millisecond of slack for rounding.
     const arrival = events.findIndex((e, i) => i >= from && e.timeMs >= sent - 1 && (e.type === WORKFLOW_EXECUTION_SIGNALED || e.type === WORKFLOW_EXECUTION_UPDATE_ACCEPTED));
     if (arrival < 0) return undefined;
     from = arrival + 1;
-    if (events[arrival].type === WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
-      for (let i = arrival; i >= 0; i--) if (events[i].type === WORKFLOW_TASK_COMPLETED) return events[i].timeMs;
-      return undefined;
-    }
-    const applied = events.find((e, i) => i > arrival && e.type === WORKFLOW_TASK_COMPLETED);
-    return applied?.timeMs;
+    const recordedMs = events[arrival].timeMs;
+    // An update is accepted inside the task that applies it; a signal is applied by the next task to complete.
+    const completed =
+      events[arrival].type === WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+        ? events.findLastIndex((e, i) => i <= arrival && e.type === WORKFLOW_TASK_COMPLETED)
+        : events.findIndex((e, i) => i > arrival && e.type === WORKFLOW_TASK_COMPLETED);
+    if (completed < 0) return undefined;
+    const started = events.findLastIndex((e, i) => i < completed && e.type === WORKFLOW_TASK_STARTED);
+    return { recordedMs, startedMs: started < 0 ? events[completed].timeMs : events[started].timeMs, completedMs: events[completed].timeMs };
   });
 }
