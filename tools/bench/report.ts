@@ -55,6 +55,13 @@ export function formatReport(report: BenchReport): string {
       lines.push('', 'cpu ms/request, by what ran');
       for (const [name, spent] of Object.entries(perRequest)) lines.push(`  ${name.padEnd(40)}${formatCpu(spent)}`);
     }
+    const workerMeans = scenario.details.productWorkerMeansMs as Record<string, Record<string, number | null>> | undefined;
+    if (workerMeans) {
+      lines.push('', 'product worker, mean ms (its SDK metrics)');
+      for (const [mode, means] of Object.entries(workerMeans)) {
+        lines.push(`  ${mode.padEnd(20)}${Object.entries(means).map(([what, ms]) => `${what} ${ms ?? '–'}`).join(' · ')}`);
+      }
+    }
     for (const error of scenario.errors.slice(0, 10)) lines.push(`  ! ${error}`);
   }
   const failed = report.targets.filter((t) => t.pass === false).length;
