@@ -78,96 +78,117 @@ export interface WebhookHandlerOptions {
 }
 
 export function wooshpayWebhookHandler(options: WebhookHandlerOptions): RequestHandler {
-  const { client, logger } = options;
   return async (req, res, next) => {
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const finish = (outcome: WebhookOutcome, status: number, body: object, eventType?: string) => {
-      options.onOutcome?.(outcome, eventType);
-      res.status(status).json(body);
-    };
+    let answer: WebhookAnswer;
     try {
-      verifyWebhookSignature({
-        rawBody,
-        header: req.get(SIGNATURE_HEADER),
-        secrets: options.secrets(),
-        toleranceSeconds: options.toleranceSeconds,
-      });
+      answer = await answerDelivery(rawBody, req.get(SIGNATURE_HEADER), options);
     } catch (err) {
-      if (!(err instanceof WebhookSignatureError)) return next(err);
-      logger.warn({ reason: err.reason }, 'webhook rejected: signature');
-      options.onOutcome?.('bad_signature', undefined);
-      return next(new ApiError(400, 'invalid_request_error', `signature_${err.reason}`, err.message));
-    }
-
-    const read = readEvent(rawBody);
-    if (!read) {
-      logger.warn('webhook rejected: signed body is not a WooshPay event');
-      options.onOutcome?.('bad_body', undefined);
-      return next(new ApiError(400, 'invalid_request_error', 'event_invalid', 'The body is not a WooshPay event.'));
-    }
-    const { event, unreadable } = read;
-    const log = logger.child({ eventId: event.id, eventType: event.type });
-    if (unreadable) {
-      log.warn({ objectId: event.data.object.id ?? null, issues: unreadable }, 'webhook kept: an event whose object we cannot read');
-    } else {
-      const odd = undocumentedStatuses(event.data.object);
-      if (odd.length > 0) log.warn({ objectId: event.data.object.id ?? null, statuses: odd }, 'webhook kept: undocumented status');
-    }
-
-    if (!DELIVERED_EVENT_TYPES.has(event.type)) {
-      log[unreadable ? 'warn' : 'info']({ objectId: event.data.object.id ?? null }, 'webhook acknowledged: event type not acted on');
-      return finish('ignored_type', 200, { received: true, ignored: 'event_type' }, event.type);
-    }
-
-    let paymentId: string | null = null;
-    try {
-      paymentId = await routeToPayment(event, options.wooshpay);
-      if (!paymentId) {
-        log.info('webhook acknowledged: belongs to no payment of ours');
-        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
-      }
-      // WooshPay gives a delivery 10 s; past our deadline it is better to say 503 and let WooshPay retry.
-      const routed = paymentId;
-      await client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-        client.workflow.getHandle(routed).signal(providerEventSignal, unreadable ? unreadableEvent(event) : providerEvent(event)),
-      );
-      log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
-      return finish('delivered', 200, { received: true }, event.type);
-    } catch (err) {
-      if (err instanceof WooshPayError && !err.retryable) {
-        log.info({ code: err.code }, 'webhook acknowledged: WooshPay does not know its PaymentIntent');
-        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
-      }
-      if (paymentId && /already completed/i.test((err as Error).message ?? '')) {
-        // Never a plain "ignored": money that arrives after the payment closed opens it again to be recorded.
-        try {
-          const outcome = await options.reopen(paymentId, providerEvent(event));
-          log.info({ paymentId, outcome }, 'webhook delivered to a closed payment');
-          return outcome === 'duplicate'
-            ? finish('duplicate_or_closed', 200, { received: true, ignored: 'payment_closed' }, event.type)
-            : finish('reopened', 200, { received: true }, event.type);
-        } catch (reopenErr) {
-          // Not recorded yet: WooshPay must deliver again, whatever went wrong.
-          log.error({ err: reopenErr, paymentId }, 'closed payment could not be opened again; WooshPay will retry');
-          options.onOutcome?.('unavailable', event.type);
-          res.setHeader('Retry-After', '5');
-          return next(new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.'));
-        }
-      }
-      if (err instanceof WorkflowNotFoundError) {
-        log.info('webhook acknowledged: no such payment');
-        return finish('no_payment', 200, { received: true, ignored: 'no_payment' }, event.type);
-      }
-      const unavailable = isTemporalUnavailable(err) || (err instanceof WooshPayError && err.retryable);
-      log.error({ err }, 'webhook not delivered; WooshPay will retry');
-      if (unavailable) {
-        options.onOutcome?.('unavailable', event.type);
-        res.setHeader('Retry-After', '5');
-        return next(new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.'));
-      }
       return next(err);
     }
+    options.onOutcome?.(answer.outcome, answer.eventType);
+    if (answer.error) return next(answer.error);
+    res.status(200).json(answer.body);
   };
+}
+
+/** What a delivery is answered: 200 with a body, or an error (400, 503) that the error middleware renders. */
+interface WebhookAnswer {
+  outcome: WebhookOutcome;
+  eventType?: string;
+  body?: object;
+  error?: ApiError;
+}
+
+/** The event is not recorded yet: 503 with Retry-After, so WooshPay delivers it again. */
+const retryLater = (): ApiError => new ApiError(503, 'api_error', 'temporarily_unavailable', 'Try again later.', { retryAfterSeconds: 5 });
+
+async function answerDelivery(rawBody: Buffer, signature: string | undefined, options: WebhookHandlerOptions): Promise<WebhookAnswer> {
+  const { logger } = options;
+  try {
+    verifyWebhookSignature({ rawBody, header: signature, secrets: options.secrets(), toleranceSeconds: options.toleranceSeconds });
+  } catch (err) {
+    if (!(err instanceof WebhookSignatureError)) throw err;
+    logger.warn({ reason: err.reason }, 'webhook rejected: signature');
+    return { outcome: 'bad_signature', error: new ApiError(400, 'invalid_request_error', `signature_${err.reason}`, err.message) };
+  }
+
+  const read = readEvent(rawBody);
+  if (!read) {
+    logger.warn('webhook rejected: signed body is not a WooshPay event');
+    return { outcome: 'bad_body', error: new ApiError(400, 'invalid_request_error', 'event_invalid', 'The body is not a WooshPay event.') };
+  }
+  const { event, unreadable } = read;
+  const log = logger.child({ eventId: event.id, eventType: event.type });
+  if (unreadable) {
+    log.warn({ objectId: event.data.object.id ?? null, issues: unreadable }, 'webhook kept: an event whose object we cannot read');
+  } else {
+    const odd = undocumentedStatuses(event.data.object);
+    if (odd.length > 0) log.warn({ objectId: event.data.object.id ?? null, statuses: odd }, 'webhook kept: undocumented status');
+  }
+
+  if (!DELIVERED_EVENT_TYPES.has(event.type)) {
+    log[unreadable ? 'warn' : 'info']({ objectId: event.data.object.id ?? null }, 'webhook acknowledged: event type not acted on');
+    return { outcome: 'ignored_type', eventType: event.type, body: { received: true, ignored: 'event_type' } };
+  }
+  return { ...(await deliverToPayment(event, unreadable !== null, options, log)), eventType: event.type };
+}
+
+/** Routes the event to its payment and signals it there; a payment that has closed is opened again. */
+async function deliverToPayment(event: Event | EventEnvelope, unreadable: boolean, options: WebhookHandlerOptions, log: Logger): Promise<WebhookAnswer> {
+  let paymentId: string | null = null;
+  try {
+    paymentId = await routeToPayment(event, options.wooshpay);
+    if (!paymentId) {
+      log.info('webhook acknowledged: belongs to no payment of ours');
+      return { outcome: 'no_payment', body: { received: true, ignored: 'no_payment' } };
+    }
+    // WooshPay gives a delivery 10 s; past our deadline it is better to say 503 and let WooshPay retry.
+    const routed = paymentId;
+    await options.client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      options.client.workflow
+        .getHandle(routed)
+        .signal(providerEventSignal, unreadable ? unreadableEvent(event) : providerEvent(event)),
+    );
+    log.info({ paymentId, workflowId: paymentId }, 'webhook delivered to payment');
+    return { outcome: 'delivered', body: { received: true } };
+  } catch (err) {
+    return answerUndelivered(err, paymentId, event, options, log);
+  }
+}
+
+async function answerUndelivered(
+  err: unknown,
+  paymentId: string | null,
+  event: Event | EventEnvelope,
+  options: WebhookHandlerOptions,
+  log: Logger,
+): Promise<WebhookAnswer> {
+  if (err instanceof WooshPayError && !err.retryable) {
+    log.info({ code: err.code }, 'webhook acknowledged: WooshPay does not know its PaymentIntent');
+    return { outcome: 'no_payment', body: { received: true, ignored: 'no_payment' } };
+  }
+  if (paymentId && /already completed/i.test((err as Error).message ?? '')) {
+    // Never a plain "ignored": money that arrives after the payment closed opens it again to be recorded.
+    try {
+      const outcome = await options.reopen(paymentId, providerEvent(event));
+      log.info({ paymentId, outcome }, 'webhook delivered to a closed payment');
+      return outcome === 'duplicate'
+        ? { outcome: 'duplicate_or_closed', body: { received: true, ignored: 'payment_closed' } }
+        : { outcome: 'reopened', body: { received: true } };
+    } catch (reopenErr) {
+      // Not recorded yet: WooshPay must deliver again, whatever went wrong.
+      log.error({ err: reopenErr, paymentId }, 'closed payment could not be opened again; WooshPay will retry');
+      return { outcome: 'unavailable', error: retryLater() };
+    }
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    log.info('webhook acknowledged: no such payment');
+    return { outcome: 'no_payment', body: { received: true, ignored: 'no_payment' } };
+  }
+  log.error({ err }, 'webhook not delivered; WooshPay will retry');
+  if (isTemporalUnavailable(err) || (err instanceof WooshPayError && err.retryable)) return { outcome: 'unavailable', error: retryLater() };
+  throw err;
 }
 
 /**
