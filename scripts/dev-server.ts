@@ -51,6 +51,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
           // The dev server has one history shard, whose transfer queue (every workflow and activity task passes
           // through it on its way to matching) reads new tasks at most 20 times a second by default: past that
           // rate each task waits up to 50 ms for the next read (docs/temporal-notes.md §6.7).
+          // One partition per task queue: with the default four and a worker's few pollers, a task now and then
+          // sat about 2 s in a partition nobody was polling (§6.8).
           extraArgs: [
             '--dynamic-config-value',
             'system.forceSearchAttributesCacheRefreshOnRead=true',
@@ -58,6 +60,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
             'system.enableActivityEagerExecution=true',
             '--dynamic-config-value',
             `history.transferProcessorMaxPollRPS=${TRANSFER_QUEUE_READS_PER_SECOND}`,
+            '--dynamic-config-value',
+            'matching.numTaskqueueReadPartitions=1',
+            '--dynamic-config-value',
+            'matching.numTaskqueueWritePartitions=1',
             ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
           ],
         },
