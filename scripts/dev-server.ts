@@ -26,8 +26,8 @@ export interface DevServerOptions {
  */
 const START_ATTEMPTS = 3;
 
-/** At most this many reads of new transfer tasks a second (server default 20); a read happens only when tasks wait. */
-export const TRANSFER_QUEUE_READS_PER_SECOND = 1000;
+/** At most this many reads of new transfer tasks a second (server default 20); the reader reads only when told of new tasks. */
+const TRANSFER_QUEUE_READS_PER_SECOND = 1000;
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   const cli = await resolveTemporalCli({ log: options.log });

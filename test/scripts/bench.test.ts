@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseBenchArgs, SCENARIOS } from '../../tools/bench/args.js';
-import { parseTaskCounts } from '../../tools/bench/worker-metrics.js';
+import { meansBetween, parseTaskCounts, parseTimedSeries } from '../../tools/bench/worker-metrics.js';
 import { appliedTasks } from '../../tools/bench/history.js';
 import { figure } from '../../tools/bench/figures.js';
 import { runBench, saveReport } from '../../tools/bench.js';
@@ -130,6 +130,26 @@ describe('bench arguments, statistics and readings', () => {
       { recordedMs: 300, startedMs: 311, completedMs: 320 },
       undefined,
     ]);
+  });
+
+  it('reads mean task times from the worker metrics, over every label set and between two readings', () => {
+    const reading = (executions: number, seconds: number, rpcs: number) =>
+      parseTimedSeries(
+        [
+          `temporal_workflow_task_execution_latency_seconds_sum{namespace="default",task_queue="q"} ${seconds}`,
+          `temporal_workflow_task_execution_latency_seconds_count{namespace="default",task_queue="q"} ${executions}`,
+          `temporal_request_latency_seconds_sum{operation="RespondWorkflowTaskCompleted",namespace="default"} ${rpcs * 0.004}`,
+          `temporal_request_latency_seconds_count{operation="RespondWorkflowTaskCompleted",namespace="default"} ${rpcs}`,
+          `temporal_request_latency_seconds_sum{operation="PollWorkflowTaskQueue",namespace="default"} 100`,
+          `temporal_request_latency_seconds_count{operation="PollWorkflowTaskQueue",namespace="default"} 5`,
+        ].join('\n'),
+      );
+    expect(meansBetween(reading(10, 0.2, 10), reading(30, 0.6, 30))).toEqual({
+      'workflow task, start to completion sent': 20,
+      'workflow task, scheduled to started': null,
+      'local activity, executed': null,
+      'RespondWorkflowTaskCompleted RPC': 4,
+    });
   });
 
   it('counts executed tasks from the worker metrics', () => {
