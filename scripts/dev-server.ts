@@ -52,7 +52,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
           // through it on its way to matching) reads new tasks at most 20 times a second by default: past that
           // rate each task waits up to 50 ms for the next read (docs/temporal-notes.md §6.7).
           // One partition per task queue: with the default four and a worker's few pollers, a task now and then
-          // sat about 2 s in a partition nobody was polling (§6.8).
+          // sat about 2 s in a partition nobody was polling (docs/temporal-notes.md §6.8).
           extraArgs: [
             '--dynamic-config-value',
             'system.forceSearchAttributesCacheRefreshOnRead=true',
