@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseBenchArgs, SCENARIOS } from '../../tools/bench/args.js';
-import { meansBetween, parseTaskCounts, parseTimedSeries } from '../../tools/bench/worker-metrics.js';
+import { addObserved, emptySeries, meansMs, parseTaskCounts, parseTimedSeries } from '../../tools/bench/worker-metrics.js';
 import { appliedTasks } from '../../tools/bench/history.js';
 import { figure } from '../../tools/bench/figures.js';
 import { runBench, saveReport } from '../../tools/bench.js';
@@ -144,7 +144,7 @@ describe('bench arguments, statistics and readings', () => {
           `temporal_request_latency_seconds_count{operation="PollWorkflowTaskQueue",namespace="default"} 5`,
         ].join('\n'),
       );
-    expect(meansBetween(reading(10, 0.2, 10), reading(30, 0.6, 30))).toEqual({
+    expect(meansMs(addObserved(emptySeries(), reading(10, 0.2, 10), reading(30, 0.6, 30)))).toEqual({
       'workflow task, start to completion sent': 20,
       'workflow task, scheduled to started': null,
       'local activity, executed': null,

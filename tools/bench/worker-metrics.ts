@@ -17,9 +17,7 @@ const SERIES: [keyof TaskCounts, RegExp][] = [
 ];
 
 export async function readTaskCounts(metricsUrl: string): Promise<TaskCounts> {
-  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}`);
-  return parseTaskCounts(await response.text());
+  return parseTaskCounts(await fetchMetrics(metricsUrl));
 }
 
 export function parseTaskCounts(text: string): TaskCounts {
@@ -40,40 +38,61 @@ export function perSecond(before: TaskCounts, after: TaskCounts, seconds: number
 
 /** The worker's own view of where a task's time went: SDK histograms whose means the intake scenario reports. */
 const TIMED_SERIES = {
-  'workflow task, start to completion sent': 'temporal_workflow_task_execution_latency',
-  'workflow task, scheduled to started': 'temporal_workflow_task_schedule_to_start_latency',
-  'local activity, executed': 'temporal_local_activity_execution_latency',
-  'RespondWorkflowTaskCompleted RPC': 'temporal_request_latency{operation="RespondWorkflowTaskCompleted"',
-} as const;
+  'workflow task, start to completion sent': { name: 'temporal_workflow_task_execution_latency' },
+  'workflow task, scheduled to started': { name: 'temporal_workflow_task_schedule_to_start_latency' },
+  'local activity, executed': { name: 'temporal_local_activity_execution_latency' },
+  'RespondWorkflowTaskCompleted RPC': { name: 'temporal_request_latency', label: 'operation="RespondWorkflowTaskCompleted"' },
+} as const satisfies Record<string, { name: string; label?: string }>;
 
-export type TimedSeries = Record<keyof typeof TIMED_SERIES, { sum: number; count: number }>;
+type TimedSeriesName = keyof typeof TIMED_SERIES;
+export type TimedSeries = Record<TimedSeriesName, { sum: number; count: number }>;
+
+const TIMED_PATTERNS = (Object.entries(TIMED_SERIES) as [TimedSeriesName, { name: string; label?: string }][]).map(
+  ([what, { name, label }]) => ({ what, label, pattern: new RegExp(`^${name}(?:_seconds)?_(sum|count)(\\{[^}]*\\})? (\\S+)$`) }),
+);
 
 export async function readTimedSeries(metricsUrl: string): Promise<TimedSeries> {
-  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}`);
-  return parseTimedSeries(await response.text());
+  return parseTimedSeries(await fetchMetrics(metricsUrl));
 }
 
 /** Sums and counts of each series over all its label sets (durations in seconds, as the runtime exports them). */
 export function parseTimedSeries(text: string): TimedSeries {
-  const totals = Object.fromEntries(Object.keys(TIMED_SERIES).map((k) => [k, { sum: 0, count: 0 }])) as TimedSeries;
+  const totals = emptySeries();
   for (const line of text.split('\n')) {
-    for (const [what, series] of Object.entries(TIMED_SERIES) as [keyof TimedSeries, string][]) {
-      const [name, labels] = series.split('{');
-      const match = new RegExp(`^${name}(?:_seconds)?_(sum|count)(\\{[^}]*\\})? (\\S+)$`).exec(line);
-      if (!match || (labels && !(match[2] ?? '').includes(labels))) continue;
+    for (const { what, label, pattern } of TIMED_PATTERNS) {
+      const match = pattern.exec(line);
+      if (!match || (label && !(match[2] ?? '').includes(label))) continue;
       totals[what][match[1] as 'sum' | 'count'] += Number(match[3]);
     }
   }
   return totals;
 }
 
-/** Mean milliseconds per observation between two readings; null where nothing was observed. */
-export function meansBetween(before: TimedSeries, after: TimedSeries): Record<string, number | null> {
+/** Adds what was observed between two readings to `total` (several runs pooled). */
+export function addObserved(total: TimedSeries, before: TimedSeries, after: TimedSeries): TimedSeries {
+  for (const what of Object.keys(total) as TimedSeriesName[]) {
+    total[what].sum += after[what].sum - before[what].sum;
+    total[what].count += after[what].count - before[what].count;
+  }
+  return total;
+}
+
+/** Mean milliseconds per observation; null where nothing was observed. */
+export function meansMs(observed: TimedSeries): Record<string, number | null> {
   return Object.fromEntries(
-    (Object.keys(after) as (keyof TimedSeries)[]).map((what) => {
-      const count = after[what].count - before[what].count;
-      return [what, count > 0 ? Math.round(((after[what].sum - before[what].sum) / count) * 10_000) / 10 : null];
+    (Object.keys(observed) as TimedSeriesName[]).map((what) => {
+      const { sum, count } = observed[what];
+      return [what, count > 0 ? Math.round((sum / count) * 10_000) / 10 : null];
     }),
   );
+}
+
+export function emptySeries(): TimedSeries {
+  return Object.fromEntries(Object.keys(TIMED_SERIES).map((k) => [k, { sum: 0, count: 0 }])) as TimedSeries;
+}
+
+async function fetchMetrics(metricsUrl: string): Promise<string> {
+  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}`);
+  return response.text();
 }

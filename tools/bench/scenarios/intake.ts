@@ -7,7 +7,7 @@ import { closedLoop, failures, latencies, openLoop, type DriveResult, type Opera
 import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
 import { summarize } from '../stats.js';
 import { addCpu, cpuPer, cpuSnapshot, PAYMENT_AMOUNT, type BenchContext } from '../context.js';
-import { meansBetween, readTimedSeries, type TimedSeries } from '../worker-metrics.js';
+import { addObserved, emptySeries, meansMs, readTimedSeries, type TimedSeries } from '../worker-metrics.js';
 
 export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const { options, floors, api } = ctx;
@@ -38,8 +38,8 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
   const samples = new Map<string, number[]>();
   /** CPU seconds per process while each subject ran, by subject and mode ("bench" holds the simulator). */
   const cpu = new Map<string, Record<string, number>>();
-  /** The product worker's histograms summed over the product's runs only, by mode. */
-  const worker = new Map<string, { before: TimedSeries; after: TimedSeries }[]>();
+  /** What the product worker's histograms observed during the product's runs only, by mode. */
+  const worker = new Map<string, TimedSeries>();
   const errors: string[] = [];
   let batch = 0;
   for (let round = 1; round <= options.rounds; round++) {
@@ -52,7 +52,7 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
         const seriesBefore = name === 'product' ? await readTimedSeries(ctx.stack.workerMetricsUrl) : null;
         const result = await drive(options.intake, (i) => op(offset + i));
         addCpu(cpu.get(key) ?? cpu.set(key, {}).get(key)!, before, await cpuSnapshot(ctx.pids));
-        if (seriesBefore) worker.set(mode, [...(worker.get(mode) ?? []), { before: seriesBefore, after: await readTimedSeries(ctx.stack.workerMetricsUrl) }]);
+        if (seriesBefore) worker.set(mode, addObserved(worker.get(mode) ?? emptySeries(), seriesBefore, await readTimedSeries(ctx.stack.workerMetricsUrl)));
         samples.set(key, [...(samples.get(key) ?? []), ...latencies(result)]);
         errors.push(...summarizeErrors(`intake ${key} round ${round}`, failures(result)));
       }
@@ -79,7 +79,7 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
     cancelledAfterwards: created.length,
     cpuMsPerRequest: Object.fromEntries([...cpu].map(([key, spent]) => [key, cpuPer(spent, options.intake * options.rounds)])),
     // Where the product's intake goes inside the worker (means over the product's runs, from its SDK metrics).
-    productWorkerMeansMs: Object.fromEntries([...worker].map(([mode, readings]) => [mode, meansBetween(sumOf(readings, 'before'), sumOf(readings, 'after'))])),
+    productWorkerMeansMs: Object.fromEntries([...worker].map(([mode, observed]) => [mode, meansMs(observed)])),
   };
   return { scenario: 'intake', figures, latencyMs, errors, details };
 }
@@ -88,16 +88,4 @@ async function cancelAll(ctx: BenchContext, ids: string[], errors: string[]): Pr
   ctx.log(`cancelling the ${ids.length} intake payments (untimed)`);
   const result = await closedLoop(ids.length, 10, (i) => ctx.api.cancel(ids[i], 'benchmark intake payment'));
   errors.push(...summarizeErrors('cancelling intake payments', failures(result)));
-}
-
-/** Readings of several runs pooled: the sums of their "before" (or "after") sides, series by series. */
-function sumOf(readings: { before: TimedSeries; after: TimedSeries }[], side: 'before' | 'after'): TimedSeries {
-  const total = structuredClone(readings[0][side]);
-  for (const reading of readings.slice(1)) {
-    for (const what of Object.keys(total) as (keyof TimedSeries)[]) {
-      total[what].sum += reading[side][what].sum;
-      total[what].count += reading[side][what].count;
-    }
-  }
-  return total;
 }
