@@ -18,7 +18,7 @@ import { createIntakeApi, type IntakeApi } from './clients/intake-api.js';
 import { parseBenchArgs, USAGE, type BenchOptions, type Scenario } from './bench/args.js';
 import { startBenchStack, type BenchStack } from './bench/bench-stack.js';
 import type { BenchContext } from './bench/context.js';
-import { closedLoop } from './bench/drivers.js';
+import { closedLoop, type Operation } from './bench/drivers.js';
 import type { ScenarioResult } from './bench/figures.js';
 import { floorOperations, startFloorProcess, type FloorProcess } from './bench/floors/floors.js';
 import { driveLoad, PAYMENT_AMOUNT } from './bench/load.js';
@@ -116,7 +116,7 @@ async function warmUpProduct(stack: BenchStack, api: IntakeApi, options: BenchOp
 async function warmUpFloors({ options, floors, log }: BenchContext): Promise<void> {
   const n = Math.max(options.warmup, 1);
   log(`warming the floors up with ${n} of each`);
-  for (const op of [floors.sim, floors.http, floors.uws(false), floors.uws(true), floors.life]) await closedLoop(n, Math.min(n, 5), (i) => op(900_000 + i));
+  for (const op of [floors.sim, floors.http, floors.uws(false), floors.uws(true), floors.life] as Operation<unknown>[]) await closedLoop(n, Math.min(n, 5), (i) => op(900_000 + i));
 }
 
 export async function saveReport(report: BenchReport, out: string): Promise<void> {

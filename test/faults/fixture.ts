@@ -6,6 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
+import { paymentIdFromKey } from '../../api/idempotency.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
@@ -15,6 +18,7 @@ import { SIGNATURE_HEADER } from '../../wooshpay/assumptions.js';
 import { freePort, startRole, type RoleProcess } from '../helpers/processes.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { directPayment, NOTIFY_SECRET, TEST_SETTINGS } from '../helpers/stack.js';
+import { DEFAULT_MERCHANT_ID } from '../../workflows/messages.js';
 import { until } from '../cluster/fixture.js';
 import { temporalProcess, type TemporalProcess } from './temporal-process.js';
 
@@ -22,6 +26,7 @@ import { temporalProcess, type TemporalProcess } from './temporal-process.js';
 export { until };
 
 export const API_KEY = 'faults_api_key_0123456789';
+const { EventType } = proto.temporal.api.enums.v1;
 const TASK_QUEUE = 'faults';
 
 export interface Answer {
@@ -131,7 +136,10 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
       await fetch(`${simulator.url}/_sim/faults`, { method: 'DELETE' });
     },
     async createPayment(key, overrides = {}, timeoutMs = 120_000) {
-      const payment = await untilAnswered('POST', '/v1/payments', directPayment(overrides), key, timeoutMs);
+      const payment = await untilAnswered('POST', '/v1/payments', directPayment(overrides), key, timeoutMs).catch(async (err: Error) => {
+        // A create that never answers is the one failure a log-less run cannot explain afterwards: say where it stood.
+        throw new Error(`${err.message}\n${await whereItStands(client, paymentIdFromKey(DEFAULT_MERCHANT_ID, key))}`);
+      });
       paymentIds.add(payment.id);
       return payment;
     },
@@ -205,6 +213,26 @@ function merchantCalls(apiUrl: string, fiveXX: FaultStack['fiveXX']) {
     throw new Error(`payment ${id} did not reach the expected state; last seen: ${JSON.stringify(last)}`);
   };
   return { call, untilAnswered, waitForPayment };
+}
+
+/** The payment's workflow as Temporal sees it: its status, its pending activities and its last events. */
+async function whereItStands(client: Client, paymentId: string): Promise<string> {
+  try {
+    const handle = client.workflow.getHandle(paymentId);
+    const { status, raw } = await handle.describe();
+    const pending = (raw.pendingActivities ?? []).map((a) => ({
+      type: a.activityType?.name,
+      attempt: a.attempt,
+      state: a.state,
+      lastFailure: a.lastFailure?.message,
+      nextAttemptInMs: a.nextAttemptScheduleTime?.seconds ? Number(a.nextAttemptScheduleTime.seconds) * 1000 - Date.now() : null,
+    }));
+    const events = (await handle.fetchHistory()).events ?? [];
+    const last = events.slice(-15).map((e) => `${String(e.eventId)}:${EventType[e.eventType ?? 0]}@${tsToMs(e.eventTime)}`);
+    return `payment ${paymentId} is ${status.name}; pending activities ${JSON.stringify(pending)}; ${events.length} events, the last: ${last.join(' ')}`;
+  } catch (err) {
+    return `payment ${paymentId}: ${(err as Error).message}`;
+  }
 }
 
 /** The simulator's test controls (`/_sim/…`). */

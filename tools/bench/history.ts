@@ -7,8 +7,10 @@
  */
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time.js';
+import { summarize } from './stats.js';
 
 // temporal.api.enums.v1.EventType
+const WORKFLOW_EXECUTION_STARTED = 1;
 const WORKFLOW_TASK_STARTED = 6;
 const WORKFLOW_TASK_COMPLETED = 7;
 const WORKFLOW_EXECUTION_SIGNALED = 26;
@@ -31,6 +33,20 @@ export interface AppliedTask {
   completedMs: number;
 }
 
+/**
+ * For a workflow started by Update-with-Start: when the start reached the history, and the workflow task that
+ * accepted the update (with a local activity in it, that task ran until the activity was done).
+ */
+export function updateWithStartTask(events: readonly HistoryEvent[]): AppliedTask | undefined {
+  const start = events.find((e) => e.type === WORKFLOW_EXECUTION_STARTED);
+  const accepted = events.findIndex((e) => e.type === WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  if (!start || accepted < 0) return undefined;
+  const completed = events.findLastIndex((e, i) => i <= accepted && e.type === WORKFLOW_TASK_COMPLETED);
+  const started = events.findLastIndex((e, i) => i < completed && e.type === WORKFLOW_TASK_STARTED);
+  if (completed < 0 || started < 0) return undefined;
+  return { recordedMs: start.timeMs, startedMs: events[started].timeMs, completedMs: events[completed].timeMs };
+}
+
 /** For each send time (ascending), the task that applied it; undefined when not found. */
 export function appliedTasks(events: readonly HistoryEvent[], sentAtWall: readonly number[]): (AppliedTask | undefined)[] {
   let from = 0;
@@ -49,4 +65,33 @@ export function appliedTasks(events: readonly HistoryEvent[], sentAtWall: readon
     const started = events.findLastIndex((e, i) => i < completed && e.type === WORKFLOW_TASK_STARTED);
     return { recordedMs, startedMs: started < 0 ? events[completed].timeMs : events[started].timeMs, completedMs: events[completed].timeMs };
   });
+}
+
+/**
+ * Sent → applied, whole and in its phases: reaching the history, waiting for a worker, the task, and (when the
+ * caller's answer time is known) the way back to the caller.
+ */
+export class TaskPhases {
+  readonly whole: number[] = [];
+  private readonly recorded: number[] = [];
+  private readonly queued: number[] = [];
+  private readonly ran: number[] = [];
+  private readonly answered: number[] = [];
+
+  add(sentMs: number, task: AppliedTask, answeredMs?: number): void {
+    this.whole.push((answeredMs ?? task.completedMs) - sentMs);
+    this.recorded.push(task.recordedMs - sentMs);
+    this.queued.push(task.startedMs - task.recordedMs);
+    this.ran.push(task.completedMs - task.startedMs);
+    if (answeredMs !== undefined) this.answered.push(answeredMs - task.completedMs);
+  }
+
+  phases(name: string) {
+    return {
+      [`  ${name}: sent → in history`]: summarize(this.recorded),
+      [`  ${name}: in history → task started`]: summarize(this.queued),
+      [`  ${name}: task started → completed`]: summarize(this.ran),
+      ...(this.answered.length > 0 && { [`  ${name}: task completed → answered`]: summarize(this.answered) }),
+    };
+  }
 }

@@ -20,12 +20,17 @@ export const createInline = proxyLocalActivities<PaymentActivities>({
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 4 },
 });
 
-/** The create once the inline window has passed: bounded by the payment's own deadline. */
+/**
+ * The create once the inline window has passed: bounded by the payment's own deadline. A shopper and the
+ * merchant's intake wait for it, so its backoff stops growing at 10 s rather than a minute: once WooshPay
+ * recovers, a payment is created within seconds, not up to a minute later. A 429's Retry-After still
+ * overrides the schedule (activities/failures.ts).
+ */
 export function createDurable(windowMs: number) {
   return proxyActivities<PaymentActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: windowMs,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   });
 }
 

@@ -86,8 +86,8 @@ export interface FloorOperations {
   sim: (index: number) => Promise<void>;
   /** F-HTTP: `POST /v1/payments` against the API's express stack answering a fixed body. */
   http: (index: number) => Promise<void>;
-  /** F-UWS0 / F-UWS-LA. */
-  uws(withLocalActivity: boolean): (index: number) => Promise<void>;
+  /** F-UWS0 / F-UWS-LA; resolves with the workflow's id, for reading its history. */
+  uws(withLocalActivity: boolean): (index: number) => Promise<string>;
   /** F-LIFE, one whole life; resolves when the workflow completed. */
   life: (index: number) => Promise<void>;
   /** A workflow that waits for signals; `ping` sends one (F-SIG), `finish` ends it. */
@@ -129,6 +129,7 @@ export function floorOperations(client: Client, taskQueue: string, wooshpay: Woo
       await client.workflow.executeUpdateWithStart(floorCreateUpdate, {
         startWorkflowOperation: start(uwsFloorWorkflow, workflowId, [withLocalActivity]),
       });
+      return workflowId;
     },
     async life(index) {
       const startWorkflowOperation = start(lifeFloorWorkflow, `floor-life-${run}-${index}`, []);

@@ -3,8 +3,9 @@
  * floor then the product in the same mode. Target: p50 ≤ 1.25 × (F-UWS-LA + F-SIM), p99 ≤ 3 × its own p50.
  * The payments it creates are cancelled afterwards (untimed) so they do not wait in later scenarios.
  */
-import { closedLoop, failures, latencies, openLoop, type DriveResult, type Operation } from '../drivers.js';
+import { closedLoop, failures, latencies, openLoop, type DriveResult, type Operation, type Timed } from '../drivers.js';
 import { figure, summarizeErrors, type Figure, type ScenarioResult } from '../figures.js';
+import { readEvents, TaskPhases, updateWithStartTask } from '../history.js';
 import { summarize } from '../stats.js';
 import { addCpu, cpuPer, cpuSnapshot, PAYMENT_AMOUNT, type BenchContext } from '../context.js';
 import { addObserved, emptySeries, meansMs, readTimedSeries, type TimedSeries } from '../worker-metrics.js';
@@ -27,6 +28,7 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
         );
         created.push(payment.id);
         if (status !== 201 || !payment.redirect_url) throw new Error(`answered ${status} (${payment.status}) to a new key`);
+        return payment.id;
       },
     ],
   ];
@@ -40,6 +42,8 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
   const cpu = new Map<string, Record<string, number>>();
   /** What the product worker's histograms observed during the product's runs only, by mode. */
   const worker = new Map<string, TimedSeries>();
+  /** The runs whose histories show where their time went: F-UWS-LA and the product, by subject and mode. */
+  const traced = new Map<string, Timed<unknown>[]>();
   const errors: string[] = [];
   let batch = 0;
   for (let round = 1; round <= options.rounds; round++) {
@@ -54,6 +58,7 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
         addCpu(cpu.get(key) ?? cpu.set(key, {}).get(key)!, before, await cpuSnapshot(ctx.pids));
         if (seriesBefore) worker.set(mode, addObserved(worker.get(mode) ?? emptySeries(), seriesBefore, await readTimedSeries(ctx.stack.workerMetricsUrl)));
         samples.set(key, [...(samples.get(key) ?? []), ...latencies(result)]);
+        if (TRACED.includes(name) && mode === 'concurrency 1') traced.set(key, [...(traced.get(key) ?? []), ...result.runs.filter((r) => typeof r.value === 'string')]);
         errors.push(...summarizeErrors(`intake ${key} round ${round}`, failures(result)));
       }
     }
@@ -61,6 +66,7 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
   await cancelAll(ctx, created, errors);
 
   const latencyMs = Object.fromEntries([...samples].map(([key, values]) => [key, summarize(values)]));
+  for (const [key, runs] of traced) Object.assign(latencyMs, (await phasesOf(ctx, runs, errors)).phases(key));
   const figures: Figure[] = [];
   for (const [mode] of modes) {
     const at = (name: string) => latencyMs[`${name} · ${mode}`];
@@ -82,6 +88,27 @@ export async function intakeScenario(ctx: BenchContext): Promise<ScenarioResult>
     productWorkerMeansMs: Object.fromEntries([...worker].map(([mode, observed]) => [mode, meansMs(observed)])),
   };
   return { scenario: 'intake', figures, latencyMs, errors, details };
+}
+
+/**
+ * The subjects whose workflow task is read from history, at concurrency 1 (where a run starts when it is
+ * scheduled, so its wall start and its duration give its answer time): the floor the target names, and the product.
+ */
+const TRACED = ['F-UWS-LA', 'product'];
+
+/**
+ * Sent → the start in history → the task that answered the update started and completed → the caller has its
+ * answer. Each side's phases, beside each other, say where the product's extra time is: the API before the start
+ * reaches Temporal, the task itself (its local activity included), or the answer's way back.
+ */
+async function phasesOf(ctx: BenchContext, runs: Timed<unknown>[], errors: string[]): Promise<TaskPhases> {
+  const phases = new TaskPhases();
+  for (const run of runs) {
+    const task = updateWithStartTask(await readEvents(ctx.stack.temporal.client, run.value as string));
+    if (task) phases.add(run.startedAtWall, task, run.startedAtWall + run.ms);
+    else errors.push(`intake: no task accepted the update in ${String(run.value)}'s history`);
+  }
+  return phases;
 }
 
 async function cancelAll(ctx: BenchContext, ids: string[], errors: string[]): Promise<void> {

@@ -8,7 +8,7 @@
 import { submitTransfer } from '../../clients/shopper.js';
 import { closedLoop, failures } from '../drivers.js';
 import { figure, summarizeErrors, type ScenarioResult } from '../figures.js';
-import { appliedTasks, readEvents, type AppliedTask } from '../history.js';
+import { appliedTasks, readEvents, TaskPhases } from '../history.js';
 import { summarize } from '../stats.js';
 import { PAYMENT_AMOUNT, sleep, type BenchContext } from '../context.js';
 
@@ -106,27 +106,4 @@ async function productDeliveries(ctx: BenchContext, intents: Map<string, string>
   }
   if (acks.length < intents.size) errors.push(`webhooks: ${intents.size - acks.length} paid payments had no successful delivery in the simulator's log`);
   return { acks, applied };
-}
-
-/** Sent → applied, whole and in its three phases. */
-class TaskPhases {
-  readonly whole: number[] = [];
-  private readonly recorded: number[] = [];
-  private readonly queued: number[] = [];
-  private readonly ran: number[] = [];
-
-  add(sentMs: number, task: AppliedTask): void {
-    this.whole.push(task.completedMs - sentMs);
-    this.recorded.push(task.recordedMs - sentMs);
-    this.queued.push(task.startedMs - task.recordedMs);
-    this.ran.push(task.completedMs - task.startedMs);
-  }
-
-  phases(name: string) {
-    return {
-      [`  ${name}: sent → in history`]: summarize(this.recorded),
-      [`  ${name}: in history → task started`]: summarize(this.queued),
-      [`  ${name}: task started → completed`]: summarize(this.ran),
-    };
-  }
 }
