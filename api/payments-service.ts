@@ -3,7 +3,6 @@
  * Idempotency-Key, so the same key always reaches the same payment — while it runs and after it closes.
  * Every call names the caller's merchant: a payment of another merchant is answered as an unknown one.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -18,30 +17,21 @@ import {
   createPaymentUpdate,
   DEFAULT_MERCHANT_ID,
   disputeEvidenceUpdate,
-  getContinuationQuery,
   getIntakeQuery,
   PaymentErrorType,
-  providerEventSignal,
   refundUpdate,
   type DisputeRecord,
   type PaymentIntake,
   type PaymentRecord,
-  type PaymentRequest,
   type PaymentSettings,
   type ProviderEvent,
   type RefundRecord,
 } from '../workflows/messages.js';
 import { paymentWorkflow } from '../workflows/payment/workflow.js';
-import {
-  MerchantId,
-  MerchantOrderId,
-  PaymentAmount,
-  PaymentIntegration,
-  PaymentStatus as PaymentStatusKey,
-  RefundedAmount,
-} from '../workflows/search-attributes.js';
+import { MerchantId } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
-import { fingerprint, idFromKey, merchantUpdateId, paymentIdFromKey } from './idempotency.js';
+import { idFromKey, merchantUpdateId, paymentIdFromKey } from './idempotency.js';
+import { paymentRequest, reopenPayment, startAttributes } from './payment-start.js';
 import type { NotifyUrlCheck } from './notify-url-check.js';
 import { listPayments, type ListPaymentsOptions, type PaymentListPage } from './payment-list.js';
 import {
@@ -52,9 +42,10 @@ import {
   paymentNotFound,
   providerRejected,
   translateTemporalError,
+  READ_DEADLINE_MS,
   withDeadline,
 } from './temporal-errors.js';
-import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody, type CreateRefundBody } from './schemas.js';
+import type { CreatePaymentBody, CreateRefundBody } from './schemas.js';
 
 /** How long the intake waits for WooshPay to create the payment before answering "retry later". */
 const DEFAULT_CREATE_WAIT_MS = 25_000;
@@ -63,7 +54,6 @@ const DEFAULT_CREATE_WAIT_MS = 25_000;
  * payment (a refund waits up to 20 s for WooshPay inside the update), and a retry with the same key joins it.
  */
 const ACTION_DEADLINE_MS = 25_000;
-const READ_DEADLINE_MS = 10_000;
 
 export interface PaymentsServiceOptions {
   client: Client;
@@ -102,27 +92,10 @@ export class PaymentsService {
   async create(merchantId: string, body: CreatePaymentBody, idempotencyKey: string): Promise<CreatedPayment> {
     if (body.notify_url !== undefined) await this.checkNotifyUrl(body.notify_url);
     const paymentId = paymentIdFromKey(merchantId, idempotencyKey);
-    const now = Date.now();
-    const request: PaymentRequest = {
-      paymentId,
-      merchantId,
-      requestFingerprint: fingerprint(body),
-      intakeId: randomUUID(),
-      amount: body.amount,
-      currency: body.currency,
-      integration: body.integration,
-      returnUrl: body.return_url,
-      successUrl: body.success_url,
-      cancelUrl: body.cancel_url,
-      lineItems: body.line_items,
-      description: body.description,
-      merchantOrderId: body.merchant_order_id,
-      metadata: body.metadata,
-      expiresAt: now + (body.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+    const request = paymentRequest(paymentId, merchantId, body, {
       // Fixed at intake like the rest of the request: the payment's own URL, else its merchant's, else NOTIFY_URL.
       notifyUrl: body.notify_url ?? this.merchantNotifyUrls.get(merchantId) ?? this.settings.defaultNotifyUrl,
-      createdAt: now,
-    };
+    });
     const startWorkflowOperation = new WithStartWorkflowOperation(paymentWorkflow, {
       workflowId: paymentId,
       taskQueue: this.taskQueue,
@@ -205,28 +178,9 @@ export class PaymentsService {
     return this.act(merchantId, paymentId, () => this.handle(paymentId).executeUpdate(acceptDisputeUpdate, { args: [{ merchantId }] }));
   }
 
-  /**
-   * Opens a closed payment again for a WooshPay event that came after it closed — a transfer after expiry, a
-   * refund settling late: a new run from the payment's last state, started with the event, so money that
-   * arrives late is recorded and surfaced, never dropped. If another delivery opened it first, the event is
-   * signalled to that run. An event the payment already applied changes nothing.
-   */
+  /** Opens a closed payment again for a WooshPay event that came after it closed (payment-start.ts). */
   async reopen(paymentId: string, event: ProviderEvent): Promise<'reopened' | 'duplicate'> {
-    const continuation = await withDeadline(this.handle(paymentId).query(getContinuationQuery), READ_DEADLINE_MS);
-    if (continuation.carried?.seenEventIds.includes(event.id)) return 'duplicate';
-    try {
-      await this.client.workflow.start(paymentWorkflow, {
-        workflowId: paymentId,
-        taskQueue: this.taskQueue,
-        args: [{ ...continuation, reopenedBy: event }],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        ...startAttributes(continuation.request, continuation.carried?.record ?? { status: 'processing', amount_refunded: 0 }),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      await this.handle(paymentId).signal(providerEventSignal, event);
-    }
-    return 'reopened';
+    return reopenPayment(this.client, this.taskQueue, paymentId, event);
   }
 
   /**
@@ -284,20 +238,3 @@ export class PaymentsService {
 function isClosedAnswer(err: unknown): boolean {
   return /workflow execution already completed/i.test(err instanceof Error ? err.message : String(err));
 }
-
-/** What a payment's run starts with for operators: its search attributes and its summary in the UI. */
-function startAttributes(request: PaymentRequest, record: Pick<PaymentRecord, 'status' | 'amount_refunded'>) {
-  return {
-    typedSearchAttributes: [
-      { key: MerchantId, value: request.merchantId ?? DEFAULT_MERCHANT_ID },
-      { key: PaymentStatusKey, value: record.status },
-      { key: RefundedAmount, value: record.amount_refunded },
-      { key: PaymentIntegration, value: request.integration },
-      { key: PaymentAmount, value: request.amount },
-      ...(request.merchantOrderId ? [{ key: MerchantOrderId, value: request.merchantOrderId }] : []),
-    ],
-    staticSummary: `${request.amount} ${request.currency} bank transfer${request.merchantOrderId ? ` · order ${request.merchantOrderId}` : ''}`,
-    staticDetails: `Payment \`${request.paymentId}\` · ${request.integration} integration`,
-  };
-}
-

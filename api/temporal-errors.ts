@@ -100,6 +100,9 @@ export function translateTemporalError(err: unknown, paymentId?: string): ApiErr
 
 export class DeadlineExceeded extends Error {}
 
+/** How long a read (a query, a describe) may keep an HTTP caller waiting for Temporal. */
+export const READ_DEADLINE_MS = 10_000;
+
 /** Bounds how long an HTTP caller waits; the work itself goes on in Temporal and a retry picks it up. */
 export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
