@@ -39,17 +39,11 @@ async function call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
 }
 
 export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActivities {
-  async function readIntent(ref: PaymentObjectRef, signal: AbortSignal): Promise<ProviderIntentState | null> {
-    if (ref.checkoutSessionId) {
-      const session = await wooshpay.retrieveCheckoutSession(ref.checkoutSessionId, { signal });
-      const piId = session.payment_intent ?? ref.paymentIntentId;
-      if (!piId) return sessionOnlyState(session);
-      return intentState(await wooshpay.retrievePaymentIntent(piId, { signal }), session);
-    }
-    if (!ref.paymentIntentId) return null;
-    return intentState(await wooshpay.retrievePaymentIntent(ref.paymentIntentId, { signal }));
-  }
+  return { ...creationActivities(wooshpay), ...intentActivities(wooshpay), ...afterPaymentActivities(wooshpay) };
+}
 
+/** The create: a PaymentIntent confirmed at once (its redirect URL is the transfer page), or a hosted Checkout Session. */
+function creationActivities(wooshpay: WooshPayClient): Pick<WooshPayActivities, 'createPaymentIntent' | 'createCheckoutSession'> {
   return {
     async createPaymentIntent(input: CreateIntentInput): Promise<CreatedIntent> {
       const pi = await call((signal) =>
@@ -64,11 +58,7 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
             description: input.description,
             // §14.22: top level (searchable) and in metadata.
             merchant_order_id: input.merchantOrderId,
-            metadata: {
-              ...input.metadata,
-              [PAYMENT_ID_METADATA_KEY]: input.paymentId,
-              ...(input.merchantOrderId && { [MERCHANT_ORDER_ID_METADATA_KEY]: input.merchantOrderId }),
-            },
+            metadata: createdObjectMetadata(input),
           },
           { idempotencyKey: input.idempotencyKey, signal },
         ),
@@ -95,21 +85,8 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
             cancel_url: input.cancelUrl,
             payment_method_types: ['bank_transfer_id'],
             client_reference_id: input.paymentId,
-            line_items: input.lineItems.map((item) => ({
-              quantity: item.quantity,
-              price_data: {
-                currency: input.currency,
-                unit_amount: item.unit_amount,
-                product_data: { name: item.name, ...(item.description && { description: item.description }) },
-                ...(item.nickname && { nickname: item.nickname }),
-                ...(item.lookup_key && { lookup_key: item.lookup_key }),
-              },
-            })),
-            metadata: {
-              ...input.metadata,
-              [PAYMENT_ID_METADATA_KEY]: input.paymentId,
-              ...(input.merchantOrderId && { [MERCHANT_ORDER_ID_METADATA_KEY]: input.merchantOrderId }),
-            },
+            line_items: checkoutLineItems(input),
+            metadata: createdObjectMetadata(input),
           },
           { idempotencyKey: input.idempotencyKey, signal },
         ),
@@ -129,9 +106,14 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
         expiresAt: session.expires_at,
       };
     },
+  };
+}
 
+/** While the payment waits: reading where its intent stands, and the cancel that ends an unpaid one. */
+function intentActivities(wooshpay: WooshPayClient): Pick<WooshPayActivities, 'retrieveIntentState' | 'cancelAtProvider'> {
+  return {
     async retrieveIntentState(ref: PaymentObjectRef): Promise<ProviderIntentState | null> {
-      return call((signal) => readIntent(ref, signal));
+      return call((signal) => readIntent(wooshpay, ref, signal));
     },
 
     async cancelAtProvider(input: CancelInput): Promise<CancelOutcome> {
@@ -151,12 +133,19 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
           // A refusal means the intent moved on (paid, clearing, already canceled): read where it is.
           if (!(err instanceof WooshPayError) || err.retryable) throw err;
         }
-        const intent = await readIntent(input, signal);
+        const intent = await readIntent(wooshpay, input, signal);
         const canceled = intent?.status === 'canceled' || intent?.checkout_session_status === 'expired';
         return { canceled, intent };
       });
     },
+  };
+}
 
+/** Once paid: refunds and the merchant's answers to a dispute. */
+function afterPaymentActivities(
+  wooshpay: WooshPayClient,
+): Pick<WooshPayActivities, 'createRefund' | 'retrieveRefund' | 'updateDisputeEvidence' | 'acceptDispute'> {
+  return {
     async createRefund(input: CreateRefundInput) {
       const refund = await call((signal) =>
         wooshpay.createRefund(
@@ -196,4 +185,37 @@ export function createWooshPayActivities(wooshpay: WooshPayClient): WooshPayActi
       return disputeState(await call((signal) => wooshpay.closeDispute(disputeId, { idempotencyKey, signal })));
     },
   };
+}
+
+async function readIntent(wooshpay: WooshPayClient, ref: PaymentObjectRef, signal: AbortSignal): Promise<ProviderIntentState | null> {
+  if (ref.checkoutSessionId) {
+    const session = await wooshpay.retrieveCheckoutSession(ref.checkoutSessionId, { signal });
+    const piId = session.payment_intent ?? ref.paymentIntentId;
+    if (!piId) return sessionOnlyState(session);
+    return intentState(await wooshpay.retrievePaymentIntent(piId, { signal }), session);
+  }
+  if (!ref.paymentIntentId) return null;
+  return intentState(await wooshpay.retrievePaymentIntent(ref.paymentIntentId, { signal }));
+}
+
+/** Our payment id (and the merchant's order id) ride in every object we create, so any event finds its payment. */
+function createdObjectMetadata(input: CreateIntentInput | CreateCheckoutInput): Record<string, string> {
+  return {
+    ...input.metadata,
+    [PAYMENT_ID_METADATA_KEY]: input.paymentId,
+    ...(input.merchantOrderId && { [MERCHANT_ORDER_ID_METADATA_KEY]: input.merchantOrderId }),
+  };
+}
+
+function checkoutLineItems(input: CreateCheckoutInput) {
+  return input.lineItems.map((item) => ({
+    quantity: item.quantity,
+    price_data: {
+      currency: input.currency,
+      unit_amount: item.unit_amount,
+      product_data: { name: item.name, ...(item.description && { description: item.description }) },
+      ...(item.nickname && { nickname: item.nickname }),
+      ...(item.lookup_key && { lookup_key: item.lookup_key }),
+    },
+  }));
 }

@@ -4,7 +4,7 @@
  * or a classified `WooshPayError` (refused, unavailable, or ambiguous: a change may have been made). The
  * client (client.ts) is the table of WooshPay's operations on top of it.
  */
-import ky from 'ky';
+import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
 import { ERROR_CODES, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER } from './assumptions.js';
 import { WooshPayError, errorFromResponse, uncertainOutcome, type HttpMethod } from './errors.js';
@@ -56,81 +56,84 @@ export function createTransport({ baseUrl, secretKey, timeoutMs = 15_000, fetch 
     ...(fetch ? { fetch } : {}),
   });
 
-  interface Call<S extends z.ZodType> {
-    method: HttpMethod;
-    /** A PATHS template; `:id` is filled from `id`. */
-    path: string;
-    id?: string;
-    schema: S;
-    /** Query parameters (GET) or JSON body (POST), checked against their schema first. */
-    params?: Params | undefined;
-    options: RequestOptions & { idempotencyKey?: string };
-  }
-
-  async function request<S extends z.ZodType>({ method, path: template, id, schema, params, options }: Call<S>) {
-    // Everything is checked inside this async function, so a bad call rejects like any other failure.
-    const path = resolvePath(template, id);
-    const valid = params ? validParams(params.schema, params.value) : undefined;
-    const headers: Record<string, string> = {};
-    if (method === 'post') {
-      if (!options.idempotencyKey) {
-        throw new WooshPayError({
-          message: `${IDEMPOTENCY_HEADER} is required on every POST (${path})`,
-          type: 'invalid_request_error',
-          code: ERROR_CODES.idempotencyKeyMissing,
-          kind: 'rejected',
-        });
-      }
-      headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
-    }
-    // List parameters travel as a query string (§14.8), a POST's as its JSON body.
-    const payload =
-      method === 'post' ? { json: valid ?? {} } : valid === undefined ? {} : { searchParams: toSearchParams(valid as Query) };
-    const deadline = AbortSignal.timeout(options.timeoutMs ?? timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-
-    let status: number;
-    let text: string;
-    let responseHeaders: Headers;
-    try {
-      const response = await http(path.replace(/^\//, ''), {
-        method,
-        headers,
-        signal,
-        ...payload,
-      });
-      status = response.status;
-      responseHeaders = response.headers;
-      text = await response.text();
-    } catch (error) {
-      throw transportError(error, { method, path }, deadline, options.signal);
-    }
-
-    const requestId = responseHeaders.get(REQUEST_ID_HEADER) ?? undefined;
-    if (status < 200 || status >= 300) {
-      throw errorFromResponse({ status, method, body: text, retryAfter: responseHeaders.get('Retry-After'), requestId });
-    }
-    const parsed = schema.safeParse(parseJson(text));
-    if (!parsed.success) {
-      // WooshPay said yes (a change it answered 2xx for is made) in a shape we cannot read: not a refusal.
-      throw new WooshPayError({
-        message: `WooshPay ${method.toUpperCase()} ${path} answered a shape we do not recognise: ${parsed.error.message}`,
-        status,
-        type: 'api_error',
-        code: ERROR_CODES.invalidResponse,
-        kind: 'ambiguous',
-        requestId,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
-  }
+  const request = <S extends z.ZodType>(call: Call<S>) => send(http, timeoutMs, call);
 
   const get = <S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}, extra: Pick<Call<S>, 'id' | 'params'> = {}) =>
     request({ method: 'get', path, schema, options, ...extra });
   const post = <S extends z.ZodType>(path: string, schema: S, options: PostOptions, extra: Pick<Call<S>, 'id' | 'params'> = {}) =>
     request({ method: 'post', path, schema, options, ...extra });
   return { request, get, post };
+}
+
+interface Call<S extends z.ZodType> {
+  method: HttpMethod;
+  /** A PATHS template; `:id` is filled from `id`. */
+  path: string;
+  id?: string;
+  schema: S;
+  /** Query parameters (GET) or JSON body (POST), checked against their schema first. */
+  params?: Params | undefined;
+  options: RequestOptions & { idempotencyKey?: string };
+}
+
+/** One call: checked, sent under its deadline, and answered with WooshPay's parsed answer or a classified error. */
+async function send<S extends z.ZodType>(http: KyInstance, defaultTimeoutMs: number, { method, path: template, id, schema, params, options }: Call<S>) {
+  // Everything is checked inside this async function, so a bad call rejects like any other failure.
+  const path = resolvePath(template, id);
+  const valid = params ? validParams(params.schema, params.value) : undefined;
+  const headers: Record<string, string> = {};
+  if (method === 'post') {
+    if (!options.idempotencyKey) {
+      throw new WooshPayError({
+        message: `${IDEMPOTENCY_HEADER} is required on every POST (${path})`,
+        type: 'invalid_request_error',
+        code: ERROR_CODES.idempotencyKeyMissing,
+        kind: 'rejected',
+      });
+    }
+    headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
+  }
+  // List parameters travel as a query string (§14.8), a POST's as its JSON body.
+  const payload =
+    method === 'post' ? { json: valid ?? {} } : valid === undefined ? {} : { searchParams: toSearchParams(valid as Query) };
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+
+  let status: number;
+  let text: string;
+  let responseHeaders: Headers;
+  try {
+    const response = await http(path.replace(/^\//, ''), {
+      method,
+      headers,
+      signal,
+      ...payload,
+    });
+    status = response.status;
+    responseHeaders = response.headers;
+    text = await response.text();
+  } catch (error) {
+    throw transportError(error, { method, path }, deadline, options.signal);
+  }
+
+  const requestId = responseHeaders.get(REQUEST_ID_HEADER) ?? undefined;
+  if (status < 200 || status >= 300) {
+    throw errorFromResponse({ status, method, body: text, retryAfter: responseHeaders.get('Retry-After'), requestId });
+  }
+  const parsed = schema.safeParse(parseJson(text));
+  if (!parsed.success) {
+    // WooshPay said yes (a change it answered 2xx for is made) in a shape we cannot read: not a refusal.
+    throw new WooshPayError({
+      message: `WooshPay ${method.toUpperCase()} ${path} answered a shape we do not recognise: ${parsed.error.message}`,
+      status,
+      type: 'api_error',
+      code: ERROR_CODES.invalidResponse,
+      kind: 'ambiguous',
+      requestId,
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
 }
 
 function resolvePath(template: string, id: string | undefined): string {
