@@ -55,36 +55,7 @@ export function createCheckoutSession(sim: Simulation, params: CreateParams, ori
   if (!params.line_items) throw invalidRequest(ERROR_CODES.parameterMissing, 'Missing required param: line_items.', 'line_items');
 
   const id = newId('cs_');
-  const lineItems: LineItem[] = params.line_items.map((item, i) => {
-    const param = `line_items[${i}]`;
-    if (!item.price_data) throw notFound('price', item.price ?? '', `${param}[price]`);
-    const { currency, unit_amount, product_data, nickname, lookup_key } = item.price_data;
-    if (currency !== 'IDR') {
-      throw invalidRequest(ERROR_CODES.parameterInvalid, 'bank_transfer_id processes IDR only', `${param}[price_data][currency]`);
-    }
-    const amount = unit_amount * item.quantity;
-    return {
-      id: newId('li_'),
-      object: 'item',
-      amount_subtotal: amount,
-      amount_total: amount,
-      amount_discount: 0,
-      amount_tax: 0,
-      currency,
-      description: product_data.name,
-      quantity: item.quantity,
-      price: {
-        id: newId('price_'),
-        object: 'price',
-        currency,
-        unit_amount,
-        nickname: nickname ?? null,
-        lookup_key: lookup_key ?? null,
-        product: newId('prod_'),
-        product_data,
-      },
-    };
-  });
+  const lineItems = storedLineItems(params.line_items);
   const total = lineItems.reduce((sum, item) => sum + item.amount_total, 0);
   if (!Number.isSafeInteger(total) || total <= 0) {
     throw invalidRequest(ERROR_CODES.parameterInvalid, 'The line items must total a positive amount', 'line_items');
@@ -123,6 +94,40 @@ export function createCheckoutSession(sim: Simulation, params: CreateParams, ori
   sim.store.sessionOfIntent.set(pi.id, id);
   armSessionExpiry(sim, session);
   return sessionView(sim, session);
+}
+
+/** The session's line items as WooshPay stores them; the simulator takes inline prices (`price_data`) in IDR only. */
+function storedLineItems(lineItems: NonNullable<CreateParams['line_items']>): LineItem[] {
+  return lineItems.map((item, i): LineItem => {
+    const param = `line_items[${i}]`;
+    if (!item.price_data) throw notFound('price', item.price ?? '', `${param}[price]`);
+    const { currency, unit_amount, product_data, nickname, lookup_key } = item.price_data;
+    if (currency !== 'IDR') {
+      throw invalidRequest(ERROR_CODES.parameterInvalid, 'bank_transfer_id processes IDR only', `${param}[price_data][currency]`);
+    }
+    const amount = unit_amount * item.quantity;
+    return {
+      id: newId('li_'),
+      object: 'item',
+      amount_subtotal: amount,
+      amount_total: amount,
+      amount_discount: 0,
+      amount_tax: 0,
+      currency,
+      description: product_data.name,
+      quantity: item.quantity,
+      price: {
+        id: newId('price_'),
+        object: 'price',
+        currency,
+        unit_amount,
+        nickname: nickname ?? null,
+        lookup_key: lookup_key ?? null,
+        product: newId('prod_'),
+        product_data,
+      },
+    };
+  });
 }
 
 /** §4: sessions expire by WooshPay's clock, at `expires_at`; a transfer still clearing keeps the session open. */

@@ -23,7 +23,6 @@ import { newId, randomAlphanumeric } from '../ids.js';
 import { envelope, paginate } from '../list.js';
 import { compileSearchQuery } from '../search-query.js';
 import { applyChanges, NO_REQUEST, type Origin, type Simulation } from '../simulation.js';
-import { expireCheckoutSession } from './checkout-sessions.js';
 
 type CreateParams = z.output<typeof CreatePaymentIntentParamsSchema>;
 type ConfirmParams = z.output<typeof ConfirmPaymentIntentParamsSchema>;
@@ -217,44 +216,6 @@ export function searchPaymentIntents(
   const found = [...sim.store.paymentIntents.values()].reverse().filter(matches);
   const limit = params.limit ?? LIST_LIMIT_DEFAULT;
   return envelope(found.slice(0, limit), found.length > limit, PATHS.paymentIntentsSearch);
-}
-
-// The customer's side of a bank transfer (§14.20), driven by control endpoints and hosted pages.
-
-export function markProcessing(sim: Simulation, id: string): PaymentIntent {
-  const pi = getPaymentIntent(sim, id);
-  expectStatus(pi, ['requires_payment_method', 'requires_confirmation', 'requires_action'], 'move to processing');
-  const previous = applyChanges(pi, { status: 'processing', next_action: null });
-  sim.emit('payment_intent.processing', pi, NO_REQUEST, previous);
-  return pi;
-}
-
-export function failPaymentIntent(sim: Simulation, id: string, failure: { code?: string | undefined; message?: string | undefined }): PaymentIntent {
-  const pi = getPaymentIntent(sim, id);
-  expectStatus(pi, OPEN_STATUSES, 'fail');
-  const previous = applyChanges(pi, {
-    status: 'requires_payment_method',
-    next_action: null,
-    last_payment_error: {
-      type: 'invalid_request_error',
-      code: failure.code ?? 'payment_failed',
-      message: failure.message ?? 'The bank transfer was not completed.',
-    },
-  });
-  sim.emit('payment_intent.payment_failed', pi, NO_REQUEST, previous);
-  return pi;
-}
-
-/** The transfer window closed: a Checkout intent expires with its session, a direct one is cancelled. */
-export function expirePaymentIntent(sim: Simulation, id: string): PaymentIntent {
-  const pi = getPaymentIntent(sim, id);
-  expectStatus(pi, PAYMENT_INTENT_CANCELABLE_STATUSES, 'expire');
-  const sessionId = sim.store.sessionOfIntent.get(id);
-  if (sessionId) {
-    expireCheckoutSession(sim, sessionId, NO_REQUEST);
-    return pi;
-  }
-  return cancelIntent(sim, pi, AUTO_CANCELLATION_REASON, NO_REQUEST);
 }
 
 export function isCancelable(status: PaymentIntentStatus): boolean {

@@ -7,7 +7,7 @@ import {
   expirePaymentIntent,
   failPaymentIntent,
   markProcessing,
-} from '../resources/payment-intents.js';
+} from '../resources/intent-controls.js';
 import { receiveTransfer } from '../resources/funding.js';
 import { failRefund, succeedRefund } from '../resources/refunds.js';
 import { SettingsUpdateSchema } from '../settings.js';

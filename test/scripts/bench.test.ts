@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseBenchArgs, SCENARIOS } from '../../tools/bench/args.js';
 import { addObserved, emptySeries, meansMs, parseTaskCounts, parseTimedSeries } from '../../tools/bench/worker-metrics.js';
-import { appliedTasks } from '../../tools/bench/history.js';
+import { appliedTasks, TaskPhases, updateWithStartTask } from '../../tools/bench/history.js';
 import { figure } from '../../tools/bench/figures.js';
 import { runBench, saveReport } from '../../tools/bench.js';
 import { percentile, summarize } from '../../tools/bench/stats.js';
@@ -32,7 +32,13 @@ async function childPids(): Promise<number[]> {
 }
 
 const FLOOR_LATENCIES = {
-  intake: ['F-SIM', 'F-HTTP', 'F-UWS0', 'F-UWS-LA', 'product'].flatMap((n) => [`${n} · concurrency 1`, `${n} · open loop 20/s`]),
+  intake: [
+    ...['F-SIM', 'F-HTTP', 'F-UWS0', 'F-UWS-LA', 'product'].flatMap((n) => [`${n} · concurrency 1`, `${n} · open loop 20/s`]),
+    // Where the floor's and the product's time went, read from their histories.
+    ...['F-UWS-LA', 'product'].flatMap((n) =>
+      ['sent → in history', 'in history → task started', 'task started → completed', 'task completed → answered'].map((p) => `  ${n} · concurrency 1: ${p}`),
+    ),
+  ],
   webhooks: ['F-SIG (signal RPC)', 'F-SIG-APPLIED (sent → task completed)', 'webhook ack (delivery → 2xx)', 'webhook applied (delivery → task completed)'],
   lifecycle: ['F-LIFE (whole life)', 'create → payment.succeeded received'],
 };
@@ -130,6 +136,31 @@ describe('bench arguments, statistics and readings', () => {
       { recordedMs: 300, startedMs: 311, completedMs: 320 },
       undefined,
     ]);
+  });
+
+  it('reads an Update-with-Start from history: the start, then the task whose completion the acceptance follows', () => {
+    // Started, task scheduled/started, (a local activity inside) completed, marker, update accepted and completed.
+    const events = [
+      { type: 1, timeMs: 1000 },
+      { type: 5, timeMs: 1000 },
+      { type: 6, timeMs: 1002 },
+      { type: 7, timeMs: 1020 },
+      { type: 25, timeMs: 1020 },
+      { type: 41, timeMs: 1020 },
+      { type: 43, timeMs: 1020 },
+    ];
+    const task = updateWithStartTask(events);
+    expect(task).toEqual({ recordedMs: 1000, startedMs: 1002, completedMs: 1020 });
+    expect(updateWithStartTask(events.slice(0, 4))).toBeUndefined(); // no acceptance yet
+    const phases = new TaskPhases();
+    phases.add(997, task!, 1024);
+    expect(Object.fromEntries(Object.entries(phases.phases('x')).map(([k, v]) => [k.trim(), v?.p50]))).toEqual({
+      'x: sent → in history': 3,
+      'x: in history → task started': 2,
+      'x: task started → completed': 18,
+      'x: task completed → answered': 4,
+    });
+    expect(phases.whole).toEqual([27]);
   });
 
   it('reads mean task times from the worker metrics, over every label set and between two readings', () => {
