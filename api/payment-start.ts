@@ -74,7 +74,7 @@ export function startAttributes(request: PaymentRequest, record: Pick<PaymentRec
  */
 export async function reopenPayment(client: Client, taskQueue: string, paymentId: string, event: ProviderEvent): Promise<'reopened' | 'duplicate'> {
   const handle = client.workflow.getHandle<typeof paymentWorkflow>(paymentId);
-  const continuation = await withDeadline(handle.query(getContinuationQuery), READ_DEADLINE_MS);
+  const continuation = await withDeadline(client, READ_DEADLINE_MS, () => handle.query(getContinuationQuery));
   if (continuation.carried?.seenEventIds.includes(event.id)) return 'duplicate';
   try {
     await client.workflow.start(paymentWorkflow, {

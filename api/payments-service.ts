@@ -108,12 +108,11 @@ export class PaymentsService {
 
     let intake: PaymentIntake;
     try {
-      intake = await withDeadline(
+      intake = await withDeadline(this.client, this.createWaitMs, () =>
         this.client.workflow.executeUpdateWithStart(createPaymentUpdate, {
           updateId: merchantUpdateId('create', merchantId, idempotencyKey),
           startWorkflowOperation,
         }),
-        this.createWaitMs,
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -141,7 +140,7 @@ export class PaymentsService {
   async get(merchantId: string, paymentId: string): Promise<PaymentRecord> {
     let intake: PaymentIntake;
     try {
-      intake = await withDeadline(this.handle(paymentId).query(getIntakeQuery), READ_DEADLINE_MS);
+      intake = await withDeadline(this.client, READ_DEADLINE_MS, () => this.handle(paymentId).query(getIntakeQuery));
     } catch (err) {
       throw translateTemporalError(err, paymentId);
     }
@@ -191,10 +190,10 @@ export class PaymentsService {
    */
   private async act<T>(merchantId: string, paymentId: string, send: () => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(this.update(send), ACTION_DEADLINE_MS);
+      return await withDeadline(this.client, ACTION_DEADLINE_MS, () => this.update(send));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND || isClosedAnswer(err)) {
-        const closedOwner = await withDeadline(this.handle(paymentId).describe(), READ_DEADLINE_MS).then(
+        const closedOwner = await withDeadline(this.client, READ_DEADLINE_MS, () => this.handle(paymentId).describe()).then(
           (d) => (d.status.name === 'RUNNING' ? null : (d.typedSearchAttributes.get(MerchantId) ?? DEFAULT_MERCHANT_ID)),
           (describeErr: unknown) => {
             throw translateTemporalError(describeErr, paymentId); // unknown: 404; Temporal away: 503

@@ -2,7 +2,7 @@
  * How Temporal's answers become the API's one error envelope: the workflow's typed update failures map to
  * 4xx with their codes, an unreachable Temporal to a retryable 503, the rest to a 500 without details.
  */
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { PaymentErrorType, type PaymentRecord } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
@@ -103,16 +103,25 @@ export class DeadlineExceeded extends Error {}
 /** How long a read (a query, a describe) may keep an HTTP caller waiting for Temporal. */
 export const READ_DEADLINE_MS = 10_000;
 
-/** Bounds how long an HTTP caller waits; the work itself goes on in Temporal and a retry picks it up. */
-export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * Bounds how long an HTTP caller waits; the work itself goes on in Temporal and a retry picks it up. At the
+ * deadline the calls `call` made are cancelled too: an update's result poll left running would otherwise go on
+ * retrying on its own, past the request, and past the connection's close at shutdown.
+ */
+export async function withDeadline<T>(client: Client, ms: number, call: () => Promise<T>): Promise<T> {
+  const abandoned = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded('deadline')), ms);
+    timer = setTimeout(() => {
+      reject(new DeadlineExceeded('deadline'));
+      abandoned.abort();
+    }, ms);
   });
+  const answer = client.connection.withAbortSignal(abandoned.signal, call);
   try {
-    return await Promise.race([promise, deadline]);
+    return await Promise.race([answer, deadline]);
   } finally {
     clearTimeout(timer);
-    promise.catch(() => undefined);
+    answer.catch(() => undefined);
   }
 }
