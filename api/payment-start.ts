@@ -25,7 +25,6 @@ import { fingerprint } from './idempotency.js';
 import { READ_DEADLINE_MS, withDeadline } from './temporal-errors.js';
 import { DEFAULT_EXPIRES_IN_SECONDS, type CreatePaymentBody } from './schemas.js';
 
-
 /** The workflow's input for a create request; `intakeId` tells this request apart from a retry of it. */
 export function paymentRequest(paymentId: string, merchantId: string, body: CreatePaymentBody, fixed: { notifyUrl: string | undefined }): PaymentRequest {
   const now = Date.now();

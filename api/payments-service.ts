@@ -31,9 +31,9 @@ import { paymentWorkflow } from '../workflows/payment/workflow.js';
 import { MerchantId } from '../workflows/search-attributes.js';
 import { ApiError } from './errors.js';
 import { idFromKey, merchantUpdateId, paymentIdFromKey } from './idempotency.js';
-import { paymentRequest, reopenPayment, startAttributes } from './payment-start.js';
 import type { NotifyUrlCheck } from './notify-url-check.js';
 import { listPayments, type ListPaymentsOptions, type PaymentListPage } from './payment-list.js';
+import { paymentRequest, reopenPayment, startAttributes } from './payment-start.js';
 import {
   grpcCodeOf,
   grpcStatus,
