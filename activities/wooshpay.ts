@@ -187,6 +187,7 @@ function afterPaymentActivities(
   };
 }
 
+/** WooshPay's view of the payment: its intent, read through its Checkout Session when it has one. */
 async function readIntent(wooshpay: WooshPayClient, ref: PaymentObjectRef, signal: AbortSignal): Promise<ProviderIntentState | null> {
   if (ref.checkoutSessionId) {
     const session = await wooshpay.retrieveCheckoutSession(ref.checkoutSessionId, { signal });
@@ -207,6 +208,7 @@ function createdObjectMetadata(input: CreateIntentInput | CreateCheckoutInput): 
   };
 }
 
+/** Our line items in WooshPay's shape: each an inline price in the payment's currency. */
 function checkoutLineItems(input: CreateCheckoutInput) {
   return input.lineItems.map((item) => ({
     quantity: item.quantity,
