@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { HostResolver } from '../activities/outbound-target.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { createApiMetrics, startMetricsListener, type ApiMetrics, type MetricsListener } from './metrics.js';
 import { notifyUrlCheck } from './notify-url-check.js';
 import { PaymentsService } from './payments-service.js';
+import { temporalConnection } from './temporal-connection.js';
 import { wooshpayWebhookHandler, type WebhookOutcome } from './webhooks.js';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +59,7 @@ export async function startApiServer({ config, logger, settings, createWaitMs, o
   if (!webhookSecrets?.length) throw new Error('WOOSHPAY_WEBHOOK_SECRETS is required to verify webhooks.');
 
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still coming up.
-  const connection = Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}` });
+  const connection = temporalConnection(config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`);
   const dataConverter = encryptingDataConverter(config.encryption.keys);
   const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
   const wooshpay = createWooshPayClient({ baseUrl, secretKey, timeoutMs: config.wooshpay.timeoutMs });

@@ -2,11 +2,14 @@
  * The intake's wait for WooshPay is bounded: past it the API answers 503 with Retry-After and cancels the
  * Temporal calls it made for the request (an update's result poll left running would go on retrying on its own,
  * past the request and past the connection's close), while the payment's create goes on in its workflow and
- * the merchant's retry with the same key gets the payment.
+ * the merchant's retry with the same key gets the payment. A retry the SDK still has waiting when the API's
+ * connection closes ends cancelled instead of throwing from its timer.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { temporalConnection } from '../../api/temporal-connection.js';
 import { DeadlineExceeded, withDeadline } from '../../api/temporal-errors.js';
+import { freePort } from '../helpers/processes.js';
 import { directPayment, newKey, startStack, type Stack } from '../helpers/stack.js';
 
 const CREATE_WAIT_MS = 1_500;
@@ -40,6 +43,35 @@ describe('withDeadline', () => {
     await expect(withDeadline(client, 5_000, async () => 'answer')).resolves.toBe('answer');
     expect(signals[0].aborted).toBe(false);
   });
+});
+
+describe("the API's connection to Temporal", () => {
+  /**
+   * A call retried from a timer (nothing listens: UNAVAILABLE), the connection closed while it waits. Without
+   * the guard the retry's timer throws "Channel has been shut down", uncaught, and this test fails on it.
+   */
+  async function callThenClose(connection: Connection): Promise<unknown> {
+    const client = new Client({ connection });
+    const answer = client.workflow.getHandle('no-such-payment').describe().catch((err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 300)); // the first attempts have failed; a retry is waiting
+    await connection.close();
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      const settled = await answer;
+      await new Promise((r) => setTimeout(r, 6_000)); // past the longest retry interval (5 s)
+      return { settled, uncaught };
+    } finally {
+      process.off('uncaughtException', record);
+    }
+  }
+
+  it('ends a call whose retry comes after the close as cancelled, with nothing thrown from a timer', async () => {
+    const { settled, uncaught } = (await callThenClose(temporalConnection(`127.0.0.1:${await freePort()}`))) as { settled: Error; uncaught: unknown[] };
+    expect(uncaught).toEqual([]);
+    expect(settled).toBeInstanceOf(Error);
+  }, 30_000);
 });
 
 describe('POST /v1/payments when WooshPay is slower than the intake waits', () => {

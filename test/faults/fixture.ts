@@ -5,11 +5,12 @@
  * a merchant receiver for notifications. Every answer of the API with a 5xx is recorded for the invariants.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { paymentIdFromKey } from '../../api/idempotency.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
+import { temporalConnection } from '../../api/temporal-connection.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
 import { createSimulator } from '../../simulator/index.js';
@@ -100,7 +101,8 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
     },
   });
   await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: randomBytes(8).toString('hex') });
-  const client = new Client({ connection: Connection.lazy({ address: temporal.address }) });
+  // The API's own connection: a retry still waiting when the suite closes it ends cancelled, not thrown.
+  const client = new Client({ connection: temporalConnection(temporal.address) });
   const workerEnv = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
