@@ -50,7 +50,7 @@ describe("the API's connection to Temporal", () => {
    * A call retried from a timer (nothing listens: UNAVAILABLE), the connection closed while it waits. Without
    * the guard the retry's timer throws "Channel has been shut down", uncaught, and this test fails on it.
    */
-  async function callThenClose(connection: Connection): Promise<unknown> {
+  async function callThenClose(connection: Connection): Promise<{ settled: unknown; uncaught: unknown[] }> {
     const client = new Client({ connection });
     const answer = client.workflow.getHandle('no-such-payment').describe().catch((err: unknown) => err);
     await new Promise((r) => setTimeout(r, 300)); // the first attempts have failed; a retry is waiting
@@ -68,7 +68,7 @@ describe("the API's connection to Temporal", () => {
   }
 
   it('ends a call whose retry comes after the close as cancelled, with nothing thrown from a timer', async () => {
-    const { settled, uncaught } = (await callThenClose(temporalConnection(`127.0.0.1:${await freePort()}`))) as { settled: Error; uncaught: unknown[] };
+    const { settled, uncaught } = await callThenClose(temporalConnection(`127.0.0.1:${await freePort()}`));
     expect(uncaught).toEqual([]);
     expect(settled).toBeInstanceOf(Error);
   }, 30_000);
