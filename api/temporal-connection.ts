@@ -19,7 +19,7 @@ export function temporalConnection(address: string): Connection {
   return Connection.lazy({ address, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), closedChannelGuard] });
 }
 
-export const closedChannelGuard: Interceptor = (options, nextCall) => {
+const closedChannelGuard: Interceptor = (options, nextCall) => {
   try {
     // The next call is what grpc-js wraps either way; its type names the wrapper.
     return nextCall(options) as ReturnType<Interceptor>;

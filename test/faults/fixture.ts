@@ -101,7 +101,7 @@ export async function startFaultStack(options: { webhookRetryScale?: number; wor
     },
   });
   await wooshpay.updateWebhookEndpoint(endpoint.id, { url: `${api.url}/webhooks/wooshpay` }, { idempotencyKey: randomBytes(8).toString('hex') });
-  // The API's own connection: a retry still waiting when the suite closes it ends cancelled, not thrown.
+  // Built as the API builds its own: a retry still waiting when the suite closes it ends cancelled, not thrown.
   const client = new Client({ connection: temporalConnection(temporal.address) });
   const workerEnv = {
     TEMPORAL_ADDRESS: temporal.address,
