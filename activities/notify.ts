@@ -8,7 +8,7 @@ import { signWebhookPayload } from '../wooshpay/index.js';
 import { ActivityErrorType } from './failures.js';
 import type { OutboundPolicy } from './outbound-address.js';
 import { resolveOutboundTarget, type HostResolver } from './outbound-target.js';
-import { postToPinnedAddress } from './pinned-post.js';
+import { PinnedAgents, postToPinnedAddress } from './pinned-post.js';
 import type { MerchantNotificationInput } from './types.js';
 
 export const NOTIFICATION_SIGNATURE_HEADER = 'Payments-Signature';
@@ -25,6 +25,7 @@ export interface NotifierOptions {
 }
 
 export function createNotificationActivities({ signingSecret: defaultSecret, merchantSigningSecrets, outbound, resolveHost }: NotifierOptions) {
+  const agents = new PinnedAgents();
   return {
     async deliverMerchantNotification(input: MerchantNotificationInput): Promise<void> {
       // Chosen here, at delivery, from the merchant id in the input: a secret never enters history.
@@ -67,7 +68,7 @@ export function createNotificationActivities({ signingSecret: defaultSecret, mer
             'Payments-Delivery-Attempt': String(activityInfo().attempt),
           },
           signal: AbortSignal.any([cancellationSignal(), AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]),
-        });
+        }, agents);
       } catch (err) {
         throw ApplicationFailure.create({
           type: ActivityErrorType.NotificationFailed,

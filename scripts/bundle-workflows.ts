@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowBundleOptions } from '../worker/bundle-options.js';
 
 const compiled = !import.meta.url.endsWith('.ts');
 /** dist/ when running compiled, the repository root under tsx. */
@@ -29,7 +30,7 @@ export async function bundleWorkflows(
 ): Promise<BundleResult> {
   const outFile = path.resolve(options.outFile ?? DEFAULT_BUNDLE_PATH);
   const { code } = await bundleWorkflowCode({
-    workflowsPath: options.workflowsPath ?? DEFAULT_WORKFLOWS_PATH,
+    ...workflowBundleOptions(options.workflowsPath ?? DEFAULT_WORKFLOWS_PATH),
     logger: new DefaultLogger('WARN'),
   });
   await mkdir(path.dirname(outFile), { recursive: true });

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { PaymentActivities } from '../activities/types.js';
+import { workflowBundleOptions } from './bundle-options.js';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning, workerOptionsFor } from './tuning.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
@@ -26,7 +27,7 @@ export async function createPaymentWorker(options: PaymentWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: resolveWorkflowsPath() }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : bundledAtStart()),
     shutdownGraceTime: options.shutdownGraceTime ?? '20 seconds',
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
     ...workerOptionsFor(options.tuning ?? DEFAULT_WORKER_TUNING),
@@ -34,6 +35,9 @@ export async function createPaymentWorker(options: PaymentWorkerOptions): Promis
 }
 
 /** Under tsx or jest the sources are TypeScript; compiled, they are JavaScript next to this file. */
-function resolveWorkflowsPath(): string {
-  return import.meta.url.endsWith('.ts') ? workflowsPath.replace(/\.js$/, '.ts') : workflowsPath;
+function bundledAtStart(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
+  const { workflowsPath: path, preloadModules } = workflowBundleOptions(
+    import.meta.url.endsWith('.ts') ? workflowsPath.replace(/\.js$/, '.ts') : workflowsPath,
+  );
+  return { workflowsPath: path, bundlerOptions: { preloadModules } };
 }
