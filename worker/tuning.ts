@@ -3,8 +3,8 @@
  * same options (a floor measured with other options would not be a floor).
  *
  * The sticky cache holds open payments between their workflow tasks; past it, a task replays the payment's
- * history. Each cached payment costs a few hundred KB of heap, so the cache size and the heap limit are
- * chosen together (see the README's operating part).
+ * history. Each cached payment costs about 75 KB of the workflow thread's heap (docs/design.md, "Waiting at
+ * scale"), so the cache size and the heap limit are chosen together (see the README's operating part).
  */
 import type { WorkerOptions } from '@temporalio/worker';
 
