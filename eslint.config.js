@@ -45,6 +45,16 @@ export default tseslint.config(
           ],
         },
       ],
+      // The workflow modules are preloaded once and shared by every run in the worker's V8 context
+      // (worker/bundle-options.ts): state at module scope would leak from one payment into another. The SDK
+      // freezes their exports, which does not catch a module-scope `let` or a Map.
+      'no-restricted-syntax': [
+        'error',
+        ...['Program > VariableDeclaration', 'Program > ExportNamedDeclaration > VariableDeclaration'].flatMap((at) => [
+          { selector: `${at}[kind!='const']`, message: 'No mutable binding at module scope in workflow code: runs share it.' },
+          { selector: `${at} > VariableDeclarator > NewExpression`, message: 'No object made at module scope in workflow code: runs share it.' },
+        ]),
+      ],
     },
   },
   {

@@ -6,7 +6,8 @@ import type { BundleOptions } from '@temporalio/worker';
  * new run. Every payment is a new run, so this is work saved on every intake's first workflow task.
  *
  * Safe because the workflow modules keep no state at module scope: definitions, constants and pure functions
- * only. The SDK deep-freezes preloaded modules, so a module that tried to keep some would fail in every test.
+ * only, since every run shares them. The SDK deep-freezes their exports, which catches an exported object being
+ * changed but not a module-scope `let` or Map; the lint rules for workflows/ refuse both (eslint.config.js).
  */
 export function workflowBundleOptions(workflowsPath: string): Required<Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>> {
   return { workflowsPath, preloadModules: [workflowsPath] };
