@@ -57,7 +57,7 @@ export class PinnedAgents {
     return this.agents.size;
   }
 
-  /** Closes every pooled socket (the worker shutting down, a test's end). */
+  /** Closes every pooled socket (a test's end). A worker need not: idle sockets are unref'd and close on their own. */
   destroy(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();

@@ -36,8 +36,8 @@ export async function createPaymentWorker(options: PaymentWorkerOptions): Promis
 
 /** Under tsx or jest the sources are TypeScript; compiled, they are JavaScript next to this file. */
 function bundledAtStart(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
-  const { workflowsPath: path, preloadModules } = workflowBundleOptions(
+  const { preloadModules, ...path } = workflowBundleOptions(
     import.meta.url.endsWith('.ts') ? workflowsPath.replace(/\.js$/, '.ts') : workflowsPath,
   );
-  return { workflowsPath: path, bundlerOptions: { preloadModules } };
+  return { ...path, bundlerOptions: { preloadModules } };
 }
